@@ -1,0 +1,110 @@
+"""Every setting resolved in one place: defaults, then ``[tool.grader]`` in a pyproject.toml, then the caller.
+
+An error names the setting and where its bad value came from, so a typo in a course's pyproject.toml is
+reported as such instead of surfacing later as an odd timeout.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting has a bad value; the message says which and where it came from."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one sandbox may use.  Wall time is enforced from outside the sandbox, by killing it."""
+
+    timeout: float = 120.0  # seconds of wall time per notebook cell or per test request
+    memory_mb: int = 4096  # resident memory of the whole sandbox
+    cpu_seconds: int = 900  # CPU time of the whole sandbox
+    max_processes: int = 256  # processes and threads (torch starts a thread pool)
+    max_output_bytes: int = 1 << 20  # stdout+stderr kept; the rest is counted and dropped
+    max_file_mb: int = 64  # largest file the sandbox may write
+    tmp_mb: int = 256  # size of the sandbox's private writable directory
+    threads: int = 1  # torch intra-op threads inside the sandbox
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are and how to run them."""
+
+    exercises_dir: Path = REPO_ROOT / "exercises"
+    solutions_dir: Path = REPO_ROOT / "solutions"
+    device: str = "auto"
+    limits: Limits = field(default_factory=Limits)
+    max_restarts: int = 3  # fresh sandboxes after a cell kills or hangs one
+
+
+_LIMIT_TYPES = {f.name: f.type for f in dataclasses.fields(Limits)}
+
+
+def _coerce(name: str, value, origin: str):
+    kind = float if _LIMIT_TYPES[name] in ("float", float) else int
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} = {value!r} (from {origin}) is not a number") from None
+    if number <= 0:
+        raise ConfigError(f"{name} = {value!r} (from {origin}) must be positive")
+    return number
+
+
+def read_pyproject(path: Path) -> dict:
+    """The ``[tool.grader]`` table of *path*, or ``{}`` when the file or table is absent."""
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    return data.get("tool", {}).get("grader", {})
+
+
+def load_settings(*, pyproject: Path | None = None, solutions_dir: str | Path | None = None,
+                  device: str | None = None, **limit_overrides) -> Settings:
+    """Defaults < pyproject ``[tool.grader]`` < environment ``GRADER_SOLUTIONS`` < explicit arguments."""
+    pyproject = pyproject or REPO_ROOT / "pyproject.toml"
+    table = read_pyproject(pyproject)
+    limits = {}
+    for name, value in table.items():
+        if name in _LIMIT_TYPES:
+            limits[name] = _coerce(name, value, f"[tool.grader] in {pyproject}")
+        elif name not in ("solutions", "device"):
+            raise ConfigError(f"unknown setting {name!r} in [tool.grader] of {pyproject}; "
+                              f"known: {', '.join(sorted(_LIMIT_TYPES))}, solutions, device")
+    for name, value in limit_overrides.items():
+        if name not in _LIMIT_TYPES:
+            raise ConfigError(f"unknown limit {name!r}")
+        if value is not None:
+            limits[name] = _coerce(name, value, "the command line")
+    solutions = solutions_dir or os.environ.get("GRADER_SOLUTIONS") or table.get("solutions")
+    chosen_device = device or table.get("device") or "auto"
+    if chosen_device not in ("auto", "cpu", "cuda") and not str(chosen_device).startswith("cuda:"):
+        raise ConfigError(f"device {chosen_device!r} must be auto, cpu or cuda")
+    settings = Settings(device=chosen_device, limits=Limits(**limits))
+    if solutions:
+        settings = dataclasses.replace(settings, solutions_dir=Path(solutions).expanduser().resolve())
+    return settings
+
+
+def resolve_device(requested: str) -> str:
+    """``auto`` picks CUDA when torch sees a GPU; asking for CUDA without one is a clear error."""
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise ConfigError("--device cuda was asked for, but torch sees no CUDA GPU on this machine")
+    return requested

@@ -1,0 +1,141 @@
+"""Grade one submission: load it, run it in a sandbox, question it with the suites, build the result.
+
+This is the only place that knows the order of a grading pass; each step is its own module.  It never raises
+for anything a student did: unreadable files, crashing cells and hostile code all end up *in* the result.
+Problems of the grader's own are caught too and recorded as ``grader_errors``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+import traceback
+from pathlib import Path
+
+from grader import __version__, submission as submission_mod
+from grader.catalog import Exercise, load_catalog, select
+from grader.config import Settings, resolve_device
+from grader.judge.runner import run_suites, suite_files
+from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
+from grader.sandbox import isolation
+from grader.sandbox.session import Session
+
+
+def data_loaders() -> dict:
+    """Labelled data, loaded lazily and only in this process; a suite asks through a fixture."""
+    def sample():
+        from grader.data import load_sample
+        return load_sample()
+
+    def full():
+        from grader.data import load_full
+        return load_full()
+
+    return {"mnist_sample": sample, "mnist_full": full}
+
+
+def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise_ids: list[str] | None = None,
+          name: str | None = None, python: str | None = None) -> SubmissionResult:
+    """Grade *path*.  ``mode="check"`` runs only the public tests (what a student can run themselves)."""
+    began = time.perf_counter()
+    exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
+    device = resolve_device(settings.device)
+    sub = submission_mod.load(path, {ex.id: list(ex.names) for ex in exercises}, name=name)
+    iso = isolation.detect()
+    result = SubmissionResult(submission=sub.name, path=str(path), sha256=sub.sha256, score=0.0, max_score=0.0,
+                              notes=list(sub.notes), device=device, isolation=iso.describe(),
+                              grader_version=__version__, mode=mode,
+                              created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    if sub.load_error:
+        result.exercises = [_unreadable(ex, sub.load_error) for ex in exercises]
+        return _finish(result, began)
+    solutions = settings.solutions_dir if mode == "grade" else None
+    if mode == "grade" and not settings.solutions_dir.is_dir():
+        result.grader_errors.append(f"solutions folder {settings.solutions_dir} not found: only public tests ran")
+        solutions = None
+    files = suite_files(exercises, solutions)
+    session = Session(sub, settings.limits, device, settings.max_restarts, python)
+    plugin = None
+    try:
+        session.start()
+        tests_began = time.perf_counter()
+        plugin = run_suites(session, sub, files, device, data_loaders())
+        result.timings["tests"] = round(time.perf_counter() - tests_began, 3)
+    except Exception as exc:  # noqa: BLE001 - the grader's own failure must not lose the batch
+        result.grader_errors.append(f"grading stopped: {type(exc).__name__}: {exc}")
+        result.grader_errors.append(traceback.format_exc(limit=4)[-1500:])
+    finally:
+        session.close()
+    result.timings.update({k: round(v, 3) for k, v in session.timings.items()})
+    result.timings["peak_rss_mb"] = round(session.peak_rss_mb, 1)
+    result.timings["sandbox_restarts"] = session.restarts
+    result.output = session.output[-20000:]
+    if plugin is not None:
+        result.grader_errors.extend(plugin.grader_errors)
+    cases = plugin.cases if plugin else {}
+    artifacts = plugin.artifacts if plugin else {}
+    for ex in exercises:
+        result.exercises.append(_exercise_result(ex, cases.get(ex.id, []), artifacts.get(ex.id, {}), session))
+        if ex.id not in cases and any(f[0].id == ex.id for f in files.values()) and not result.grader_errors:
+            result.grader_errors.append(f"{ex.id}: its suite produced no cases")
+    for report in session.cells.values():
+        if report.exercise is None and report.status != "ok":
+            result.notes.append(_cell_line(report))
+    return _finish(result, began)
+
+
+def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, session: Session) -> ExerciseResult:
+    cases = _scaled(cases, ex.points)
+    feedback = [_cell_line(r) for r in sorted(session.cells.values(), key=lambda r: r.index)
+                if r.exercise == ex.id and r.status not in ("ok",)]
+    worst = _worst_cell(session, ex.id)
+    if worst and all(c.outcome is Outcome.MISSING for c in cases):
+        # The answer is missing *because* its cell failed: say so instead of "not defined".
+        outcome = Outcome.TIMEOUT if worst.status == "timeout" else Outcome.ERROR
+        for case in cases:
+            case.outcome = outcome
+            case.message = f"{case.message.split(':')[0]} because its cell failed: {_cell_line(worst)}"
+    outcome, score, _ = ExerciseResult.summarise(cases)
+    return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=outcome,
+                          score=min(round(score, 4), ex.points), max_score=ex.points, cases=cases, feedback=feedback, artifacts=artifacts)
+
+
+def _scaled(cases: list[CaseResult], points: float) -> list[CaseResult]:
+    """Case weights are relative; the exercise's points are what it is worth."""
+    total = sum(c.max_score for c in cases)
+    if not total:
+        return cases
+    factor = points / total
+    for case in cases:
+        case.score, case.max_score = case.score * factor, case.max_score * factor
+    return cases
+
+
+def _worst_cell(session: Session, exercise_id: str):
+    failed = [r for r in session.cells.values() if r.exercise == exercise_id and r.status != "ok"]
+    return failed[-1] if failed else None
+
+
+def _cell_line(report) -> str:
+    where = f"cell {report.index}"
+    if report.status == "error" and report.error:
+        err = report.error
+        at = f", line {err['lineno']}" if err.get("lineno") else ""
+        return f"{where}{at} raised {err.get('type')}: {err.get('message', '')}".strip()
+    if report.status == "skipped":
+        return f"{where} was skipped after it stopped the sandbox"
+    return f"{where} {report.message}"
+
+
+def _unreadable(ex: Exercise, why: str) -> ExerciseResult:
+    case = CaseResult(name="submission could be read", outcome=Outcome.ERROR, score=0.0, max_score=ex.points,
+                      visibility=Visibility.PUBLIC, message=why,
+                      hint="Open the file in Jupyter, check it runs, save it, and submit that file.")
+    return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=Outcome.ERROR, score=0.0,
+                          max_score=ex.points, cases=[case])
+
+
+def _finish(result: SubmissionResult, began: float) -> SubmissionResult:
+    result.score = round(sum(e.score for e in result.exercises), 4)
+    result.max_score = round(sum(e.max_score for e in result.exercises), 4)
+    result.timings["total"] = round(time.perf_counter() - began, 3)
+    return result

@@ -1,0 +1,200 @@
+"""The pytest plugin that turns test outcomes into :class:`CaseResult` s.
+
+Suites are ordinary pytest files.  They get these fixtures:
+
+* ``submission``: the student's notebook, as plain-data requests (``call``, ``harness``, ``put``) plus static
+  views of its source (``definition``).  Asking for it first checks that the exercise's graded names exist, so a
+  missing answer is reported as ``missing`` rather than as a crash of the test.
+* ``device``: ``"cpu"`` or ``"cuda"``, the device the suite should use (the sandbox uses it too).
+* ``record``: pictures and figures for the report (``record.curve``, ``record.confusion``, ...).
+* ``mnist_sample`` / ``mnist_full``: the data *with labels*, which exist only in this process.
+
+The backend behind ``submission`` is a sandbox session when grading; a student's self-check (later) can give it
+an in-process backend with the same methods.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.catalog import Exercise
+from grader.judge.api import Failure
+from grader.results import CaseResult, Outcome, Visibility
+from grader.sandbox.session import StudentCrash, StudentError, StudentTimeout
+
+
+class NotDefined(Exception):
+    """The exercise's graded names are not in the student's namespace."""
+
+
+class SubmissionClient:
+    """What a test sees of the student's work, for one exercise."""
+
+    def __init__(self, backend, exercise: Exercise, submission, device: str):
+        self._backend = backend
+        self.exercise = exercise
+        self.submission = submission
+        self.device = device
+
+    def call(self, name: str, *args, timeout: float | None = None, **kwargs):
+        return self._backend.call(name, *args, timeout=timeout, **kwargs)
+
+    def put(self, key: str, value) -> None:
+        self._backend.put(key, value)
+
+    def harness(self, function: str, timeout: float | None = None, **params):
+        """Run ``function`` from the exercise's public ``harness.py`` inside the sandbox."""
+        source = self.exercise.harness.read_text(encoding="utf-8")
+        return self._backend.harness(source, function, timeout=timeout, device=self.device, **params)
+
+    def definition(self, name: str):
+        return self.submission.definition(name)
+
+
+class Recorder:
+    """Collects plain-data artifacts per exercise for the report."""
+
+    def __init__(self, store: dict):
+        self._store = store
+
+    def curve(self, title: str, series: dict[str, list[float]], x_label: str = "epoch", y_label: str = ""):
+        self._store.setdefault("curves", []).append(
+            {"title": title, "x_label": x_label, "y_label": y_label,
+             "series": {k: [float(v) for v in vals] for k, vals in series.items()}})
+
+    def metric(self, name: str, value) -> None:
+        self._store.setdefault("metrics", {})[name] = value
+
+    def confusion(self, matrix, labels, title: str = "Confusion matrix") -> None:
+        self._store["confusion"] = {"title": title, "labels": list(labels),
+                                    "matrix": [[int(v) for v in row] for row in matrix]}
+
+    def misclassified(self, items: list[dict], title: str = "Misclassified digits") -> None:
+        self._store["misclassified"] = {"title": title, "items": items}
+
+
+class GraderPlugin:
+    """Runs inside ``pytest.main`` in the grading process; never touches student objects."""
+
+    def __init__(self, backend, submission, exercises: dict[Path, tuple[Exercise, Visibility]], device: str,
+                 data_loaders: dict | None = None):
+        # Instance attributes must not share a name with a fixture: pytest would take them for fixtures.
+        self._backend = backend
+        self._sub = submission
+        self.by_path = {p.resolve(): v for p, v in exercises.items()}
+        self._device = device
+        self.cases: dict[str, list[CaseResult]] = {}
+        self.artifacts: dict[str, dict] = {}
+        self._names_checked: dict[str, str | None] = {}
+        self._data_loaders = data_loaders or {}
+        self._data_cache: dict = {}
+        self.grader_errors: list[str] = []
+
+    # ---------------------------------------------------------------------------------------- fixtures
+    def _exercise_of(self, item) -> tuple[Exercise, Visibility]:
+        return self.by_path[Path(str(item.path)).resolve()]
+
+    @pytest.fixture
+    def submission(self, request):
+        exercise, _ = self._exercise_of(request.node)
+        problem = self._check_names(exercise)
+        if problem:
+            raise NotDefined(problem)
+        return SubmissionClient(self._backend, exercise, self._sub, self._device)
+
+    @pytest.fixture
+    def device(self):
+        return self._device
+
+    @pytest.fixture
+    def record(self, request):
+        exercise, _ = self._exercise_of(request.node)
+        return Recorder(self.artifacts.setdefault(exercise.id, {}))
+
+    @pytest.fixture
+    def mnist_sample(self):
+        return self._data("mnist_sample")
+
+    @pytest.fixture
+    def mnist_full(self):
+        return self._data("mnist_full")
+
+    def _data(self, name: str):
+        if name not in self._data_cache:
+            self._data_cache[name] = self._data_loaders[name]()
+        return self._data_cache[name]
+
+    def _check_names(self, exercise: Exercise) -> str | None:
+        if exercise.id not in self._names_checked:
+            found = self._backend.has(exercise.names)
+            absent = [n for n in exercise.names if found.get(n) is None]
+            self._names_checked[exercise.id] = (
+                f"{', '.join(absent)} {'is' if len(absent) == 1 else 'are'} not defined" if absent else None)
+        return self._names_checked[exercise.id]
+
+    # ---------------------------------------------------------------------------------------- hooks
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "points(n): weight of the case within its exercise")
+        config.addinivalue_line("markers", "gpu: needs CUDA")
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            if item.get_closest_marker("gpu") and not str(self._device).startswith("cuda"):
+                item.add_marker(pytest.mark.skip(reason="needs a CUDA GPU"))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.skipped or (report.when == "teardown" and report.passed):
+            return
+        if report.when == "setup" and report.passed:
+            return
+        exercise, visibility = self._exercise_of(item)
+        marker = item.get_closest_marker("points")
+        weight = float(marker.args[0]) if marker and marker.args else 1.0
+        doc = (item.function.__doc__ or "").strip().splitlines()
+        name = doc[0] if doc else item.name.removeprefix("test_").replace("_", " ")
+        case = self._case(name, weight, visibility, call.excinfo, report)
+        case.duration = round(call.duration, 4)
+        cases = self.cases.setdefault(exercise.id, [])
+        if report.when == "teardown" and cases and cases[-1].name == name:
+            return  # a teardown error after a reported call adds nothing a student can act on
+        cases.append(case)
+
+    def _case(self, name: str, weight: float, visibility: Visibility, excinfo, report) -> CaseResult:
+        case = CaseResult(name=name, outcome=Outcome.PASSED, score=weight, max_score=weight,
+                          visibility=visibility)
+        if report.passed:
+            return case
+        case.score = 0.0
+        exc = excinfo.value if excinfo else None
+        if isinstance(exc, NotDefined):
+            case.outcome, case.message = Outcome.MISSING, f"{exc}: no answer was found for this exercise"
+        elif isinstance(exc, Failure):
+            case.outcome, case.message, case.hint = Outcome.FAILED, exc.message, exc.hint
+            case.expected, case.actual = exc.expected, exc.actual
+        elif isinstance(exc, StudentError):
+            if exc.type == "NotPlainData":
+                case.outcome = Outcome.FAILED
+                case.message = (f"your code returned something the grader cannot read: {exc.info.get('message')}")
+            elif exc.type == "NotImplementedError":
+                case.outcome = Outcome.MISSING
+                case.message = "not attempted yet: the starter code still raises NotImplementedError"
+            else:
+                case.outcome = Outcome.ERROR
+                case.message = f"your code raised {exc.describe()}"
+        elif isinstance(exc, StudentTimeout):
+            case.outcome, case.message = Outcome.TIMEOUT, f"your code {exc}; the sandbox was stopped"
+        elif isinstance(exc, StudentCrash):
+            case.outcome, case.message = Outcome.ERROR, f"your code {exc}"
+        elif isinstance(exc, AssertionError):
+            case.outcome = Outcome.FAILED
+            case.message = str(exc).split("\n")[0][:300] if visibility is Visibility.PUBLIC else name
+        else:
+            # The suite itself broke: a grader problem, reported as such and never blamed on the student.
+            case.outcome = Outcome.ERROR
+            case.message = "the grader could not run this check (this is not your fault; tell your instructor)"
+            self.grader_errors.append(f"{name}: {type(exc).__name__}: {exc}"[:500])
+        return case

@@ -1,0 +1,45 @@
+"""Run the suites of some exercises against one backend, in this (trusted) process, with pytest."""
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from grader.catalog import Exercise
+from grader.judge.plugin import GraderPlugin
+from grader.results import Visibility
+
+INI = Path(__file__).with_name("pytest.ini")
+
+
+def suite_files(exercises: list[Exercise], solutions_dir: Path | None) -> dict[Path, tuple[Exercise, Visibility]]:
+    """Public tests always; hidden tests too when a solutions folder is given (grading, not self-checking)."""
+    files = {}
+    for exercise in exercises:
+        if exercise.public_tests.is_file():
+            files[exercise.public_tests] = (exercise, Visibility.PUBLIC)
+        if solutions_dir is not None:
+            hidden = exercise.hidden_tests(solutions_dir)
+            if hidden.is_file():
+                files[hidden] = (exercise, Visibility.HIDDEN)
+    return files
+
+
+def run_suites(backend, submission, files: dict[Path, tuple[Exercise, Visibility]], device: str,
+               data_loaders: dict) -> GraderPlugin:
+    """Run every file's tests; the plugin holds the cases.  pytest's own output is kept off the terminal."""
+    plugin = GraderPlugin(backend, submission, files, device, data_loaders)
+    if not files:
+        return plugin
+    args = ["-c", str(INI), "--rootdir", str(INI.parent), "-p", "no:cacheprovider", "-p", "no:randomly",
+            "--import-mode=importlib", "-q", "--tb=no", "--no-header", "-W", "ignore::DeprecationWarning",
+            *[str(p) for p in files]]
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        code = pytest.main(args, plugins=[plugin])
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+        plugin.grader_errors.append(f"pytest could not run the suites (exit {int(code)}): "
+                                    f"{sink.getvalue()[-1500:]}")
+    return plugin

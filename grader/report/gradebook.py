@@ -1,0 +1,85 @@
+"""The instructor's gradebook: one CSV row per submission, ready for a spreadsheet.
+
+Columns are fixed first (submission, path, sha256, score, max_score, percent), then one score column per
+exercise id, then one ``<id>_outcome`` column per exercise, then the count of grader errors.  Exercises are the
+union over all results in first-seen order, so a submission that skipped an exercise gets empty cells instead of
+shifting columns.  Text cells that a spreadsheet would run as a formula are neutralised, because submission names
+and paths come from students.  The file is written atomically so a crash never leaves half a gradebook.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from grader.results import SubmissionResult
+
+from .plots import fmt_number
+
+BASE_COLUMNS = ["submission", "path", "sha256", "score", "max_score", "percent"]
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading = + - @ (or tab/CR) gets an apostrophe (OWASP advice)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def exercise_ids(results: list[SubmissionResult]) -> list[str]:
+    """Every exercise id that occurs in any result, in first-seen order."""
+    seen: dict[str, None] = {}
+    for result in results:
+        for ex in result.exercises:
+            seen.setdefault(ex.id, None)
+    return list(seen)
+
+
+def gradebook_rows(results: list[SubmissionResult]) -> list[list[str]]:
+    """Header plus one row per result, all strings (numbers in fixed formatting)."""
+    ids = exercise_ids(results)
+    header = BASE_COLUMNS + [safe_cell(i) for i in ids] + [safe_cell(f"{i}_outcome") for i in ids] + [
+        "grader_errors"]
+    rows = [header]
+    for r in results:
+        by_id = {ex.id: ex for ex in r.exercises}
+        percent = f"{100.0 * r.score / r.max_score:.1f}" if r.max_score else ""
+        row = [safe_cell(r.submission), safe_cell(r.path), r.sha256, fmt_number(r.score), fmt_number(r.max_score),
+               percent]
+        row += [fmt_number(by_id[i].score) if i in by_id else "" for i in ids]
+        row += [by_id[i].outcome.value if i in by_id else "" for i in ids]
+        row.append(str(len(r.grader_errors)))
+        rows.append(row)
+    return rows
+
+
+def gradebook_csv(results: list[SubmissionResult]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(gradebook_rows(results))
+    return buffer.getvalue()
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder and ``os.replace``: readers see the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        # mkstemp makes 0600 files; keep an existing file's mode, else the usual 0644.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_gradebook_csv(results: list[SubmissionResult], path: str | os.PathLike[str]) -> Path:
+    """Write the gradebook CSV (UTF-8) to ``path`` atomically and return the path."""
+    target = Path(path)
+    atomic_write_text(target, gradebook_csv(results))
+    return target

@@ -1,0 +1,159 @@
+"""The one result model every output renders from.
+
+A grading run produces a :class:`SubmissionResult`; the terminal, HTML, JSON and CSV renderers are pure
+functions of it (or of its ``to_dict()`` form), so they can never disagree about a score.  Everything here is
+plain data: no student object, no exception instance, nothing that cannot round-trip through JSON.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class Outcome(str, enum.Enum):
+    """What happened to a case, an exercise or a submission.
+
+    ``error`` means the *student's* code raised or the sandbox died while running it; problems of the grader's
+    own are kept apart in :attr:`SubmissionResult.grader_errors` so a broken grader never looks like a student
+    mistake.
+    """
+
+    PASSED = "passed"
+    FAILED = "failed"
+    PARTIAL = "partial"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    MISSING = "missing"
+
+    def __str__(self) -> str:  # so f-strings and templates print "passed", not "Outcome.PASSED"
+        return self.value
+
+
+class Visibility(str, enum.Enum):
+    """Public cases show expected/actual values and hints; hidden cases show only the author's message."""
+
+    PUBLIC = "public"
+    HIDDEN = "hidden"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class CaseResult:
+    """One test case of one exercise."""
+
+    name: str
+    outcome: Outcome
+    score: float
+    max_score: float
+    visibility: Visibility = Visibility.HIDDEN
+    message: str = ""
+    hint: str = ""
+    expected: str | None = None  # public cases only
+    actual: str | None = None  # public cases only
+    duration: float = 0.0
+
+    def redacted(self) -> "CaseResult":
+        """The form a student may see: hidden cases lose expected/actual values."""
+        if self.visibility is Visibility.PUBLIC:
+            return self
+        return CaseResult(self.name, self.outcome, self.score, self.max_score, self.visibility,
+                          self.message, self.hint, None, None, self.duration)
+
+
+@dataclass
+class ExerciseResult:
+    """All cases of one exercise plus what the notebook run said about it."""
+
+    id: str
+    title: str
+    kind: str
+    outcome: Outcome
+    score: float
+    max_score: float
+    cases: list[CaseResult] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)  # cell errors, neutralised magics, notes
+    artifacts: dict[str, Any] = field(default_factory=dict)  # plain data for pictures (curves, matrices)
+
+    @staticmethod
+    def summarise(cases: list[CaseResult]) -> tuple[Outcome, float, float]:
+        """Outcome and points of an exercise from its cases.
+
+        The worst non-score outcome wins (missing, then timeout, then error) when nothing scored; otherwise the
+        points decide between passed, partial and failed.
+        """
+        max_score = sum(c.max_score for c in cases)
+        score = sum(c.score for c in cases)
+        if not cases:
+            return Outcome.MISSING, 0.0, 0.0
+        if all(c.outcome is Outcome.PASSED for c in cases):
+            return Outcome.PASSED, score, max_score
+        if score > 0:
+            return Outcome.PARTIAL, score, max_score
+        for special in (Outcome.MISSING, Outcome.TIMEOUT, Outcome.ERROR):
+            if all(c.outcome in (special, Outcome.FAILED) for c in cases) and any(
+                    c.outcome is special for c in cases):
+                return special, score, max_score
+        return Outcome.FAILED, score, max_score
+
+
+@dataclass
+class SubmissionResult:
+    """The whole grade of one submission, as written to ``result.json``."""
+
+    submission: str  # display name (usually the file stem or student id)
+    path: str
+    sha256: str
+    score: float
+    max_score: float
+    exercises: list[ExerciseResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # notebook-level notes (magics, unmarked-cell errors)
+    grader_errors: list[str] = field(default_factory=list)  # problems of the grader's own, never the student's
+    device: str = "cpu"
+    isolation: str = ""
+    grader_version: str = ""
+    mode: str = "grade"  # "grade" (hidden suites) or "check" (public tests)
+    timings: dict[str, float] = field(default_factory=dict)
+    created: str = ""
+    output: str = ""  # what the student's code printed (capped); untrusted text, escaped by every renderer
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.max_score and self.score >= self.max_score:
+            return Outcome.PASSED
+        return Outcome.PARTIAL if self.score > 0 else Outcome.FAILED
+
+    def exercise(self, exercise_id: str) -> ExerciseResult:
+        for ex in self.exercises:
+            if ex.id == exercise_id:
+                return ex
+        raise KeyError(exercise_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["outcome"] = self.outcome.value
+        return _plain(data)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SubmissionResult":
+        exercises = []
+        for ex in data.get("exercises", []):
+            cases = [CaseResult(**{**c, "outcome": Outcome(c["outcome"]),
+                                   "visibility": Visibility(c.get("visibility", "hidden"))})
+                     for c in ex.get("cases", [])]
+            exercises.append(ExerciseResult(**{**ex, "outcome": Outcome(ex["outcome"]), "cases": cases}))
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "exercises"}
+        return cls(**fields, exercises=exercises)
+
+
+def _plain(value: Any) -> Any:
+    """Enums to their values, recursively, so ``json.dumps`` needs no custom encoder."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value

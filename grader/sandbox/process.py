@@ -1,0 +1,324 @@
+"""One sandbox process: start it, bound it, talk to it, kill it.
+
+Limits are applied from outside, where student code cannot undo them: rlimits set before ``exec`` (CPU time,
+file size, open files, address-space backstop), a process-count cap (a pids cgroup where this machine lets us
+make one, else ``RLIMIT_NPROC``), a resident-memory watchdog thread, a wall-clock deadline on every exchange
+(the whole process group is killed, so ``signal.alarm(0)`` in student code changes nothing), and a cap on the
+bytes of output kept.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from grader.config import Limits
+from grader.sandbox import isolation, wire
+
+HERE = Path(__file__).resolve().parent
+_LEN = struct.Struct(">Q")
+REPLY_LIMITS = wire.Limits(max_bytes=64 << 20, max_depth=64, max_items=2_000_000)
+
+
+class SandboxError(RuntimeError):
+    """The sandbox could not be started or spoke nonsense; ``kind`` says how it ended."""
+
+    def __init__(self, message: str, kind: str = "error"):
+        super().__init__(message)
+        self.kind = kind  # "error", "timeout", "memory", "died", "protocol"
+
+
+class SandboxProcess:
+    """A started sandbox: ``send`` requests, ``receive`` replies, ``kill`` when done or misbehaving."""
+
+    def __init__(self, limits: Limits, device: str = "cpu", python: str | None = None):
+        self.limits = limits
+        self.device = device
+        self.iso = isolation.detect()
+        self.python = python or sys.executable
+        self._lib_dir = Path(tempfile.mkdtemp(prefix="grader-lib-"))
+        self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
+        for name in ("worker.py", "wire.py"):
+            shutil.copy2(HERE / name, self._lib_dir / name)
+        self._output = bytearray()
+        self.output_dropped = 0
+        self.killed_for: str | None = None
+        self.proc: subprocess.Popen | None = None
+        self.started = time.perf_counter()
+        self.ready_seconds = 0.0
+        self.peak_rss_mb = 0.0
+        self._cgroup = None
+
+    # ------------------------------------------------------------------------------------------ lifecycle
+    def start(self) -> None:
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        out_r, out_w = os.pipe()
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/sandbox/work",
+               "OMP_NUM_THREADS": str(self.limits.threads), "MKL_NUM_THREADS": str(self.limits.threads),
+               "GRADER_THREADS": str(self.limits.threads), "PYTHONHASHSEED": "0",
+               "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "" if self.device == "cpu" else "0"}
+        worker_args = ["-I", "-X", "faulthandler"]
+        if self.iso.level == isolation.NAMESPACES:
+            argv = [self.iso.bwrap, *isolation.mounts(self._lib_dir, self.limits.tmp_mb)]
+            for key, value in env.items():
+                argv += ["--setenv", key, value]
+            if self.device != "cpu":
+                argv += ["--dev-bind-try", "/dev/nvidia0", "/dev/nvidia0",
+                         "--dev-bind-try", "/dev/nvidiactl", "/dev/nvidiactl",
+                         "--dev-bind-try", "/dev/nvidia-uvm", "/dev/nvidia-uvm",
+                         "--dev-bind-try", "/dev/nvidia-uvm-tools", "/dev/nvidia-uvm-tools",
+                         "--ro-bind-try", "/proc/driver/nvidia", "/proc/driver/nvidia",
+                         "--ro-bind-try", "/sys", "/sys"]
+            argv += ["--", self.python, *worker_args, "/sandbox/lib/worker.py", str(req_r), str(rep_w)]
+            cwd = None
+        else:
+            env["HOME"] = str(self._work_dir)
+            argv = [self.python, *worker_args, str(self._lib_dir / "worker.py"), str(req_r), str(rep_w)]
+            cwd = str(self._work_dir)
+        self._cgroup = _PidsCgroup.create(self.limits.max_processes)
+        try:
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, pass_fds=(req_r, rep_w),
+                env=env, cwd=cwd, preexec_fn=self._limit_child, close_fds=True)
+        except OSError as exc:
+            raise SandboxError(f"could not start the sandbox: {exc}") from exc
+        finally:
+            for fd in (req_r, rep_w, out_w):
+                os.close(fd)
+        self._req, self._rep = req_w, rep_r
+        threading.Thread(target=self._drain_output, args=(out_r,), daemon=True).start()
+        threading.Thread(target=self._watch_memory, daemon=True).start()
+        ready = self.receive(deadline=time.monotonic() + max(60.0, self.limits.timeout))
+        if ready.get("event") != "ready":
+            raise SandboxError("the sandbox did not say it was ready", "protocol")
+        self.ready_seconds = time.perf_counter() - self.started
+
+    def _limit_child(self) -> None:
+        """Runs in the child between fork and exec: new session, rlimits, cgroup membership."""
+        os.setsid()
+        lim = self.limits
+        cpu = int(lim.cpu_seconds)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+        size = int(lim.max_file_mb) << 20
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
+        # Address space is only a backstop far above the memory limit: torch reserves large virtual ranges.
+        backstop = max(int(lim.memory_mb) * 4, 16384) << 20
+        resource.setrlimit(resource.RLIMIT_AS, (backstop, backstop))
+        if self._cgroup is not None:
+            self._cgroup.join(os.getpid())
+        elif os.getuid() != 0:
+            resource.setrlimit(resource.RLIMIT_NPROC, (lim.max_processes, lim.max_processes))
+
+    def kill(self, reason: str | None = None) -> None:
+        if reason and not self.killed_for:
+            self.killed_for = reason
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover - a zombie the kernel will reap
+                pass
+        if self._cgroup is not None:
+            self._cgroup.kill_all()
+
+    def close(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            try:
+                self.send({"op": "shutdown"})
+                self.proc.wait(timeout=2)
+            except (OSError, subprocess.TimeoutExpired, SandboxError):
+                pass
+        self.kill()
+        for fd in (getattr(self, "_req", None), getattr(self, "_rep", None)):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._req = self._rep = None
+        if self._cgroup is not None:
+            self._cgroup.remove()
+            self._cgroup = None
+        shutil.rmtree(self._lib_dir, ignore_errors=True)
+        shutil.rmtree(self._work_dir, ignore_errors=True)
+
+    # ------------------------------------------------------------------------------------------ exchange
+    def send(self, request: dict) -> None:
+        payload = wire.encode(request)
+        data = memoryview(_LEN.pack(len(payload)) + payload)
+        try:
+            while data:
+                data = data[os.write(self._req, data):]
+        except (BrokenPipeError, OSError) as exc:
+            raise self._ended(f"the sandbox stopped reading ({exc.__class__.__name__})") from None
+
+    def receive(self, deadline: float) -> dict:
+        """One reply, or SandboxError(kind=timeout|memory|died|protocol) — never a student object."""
+        header = self._read(_LEN.size, deadline)
+        (size,) = _LEN.unpack(header)
+        if size > REPLY_LIMITS.max_bytes:
+            self.kill("protocol")
+            raise SandboxError(f"the sandbox sent a reply of {size} bytes; the limit is "
+                               f"{REPLY_LIMITS.max_bytes} bytes", "protocol")
+        try:
+            reply = wire.decode(self._read(size, deadline), REPLY_LIMITS)
+        except wire.WireError as exc:
+            raise SandboxError(f"the sandbox sent a value the grader cannot accept: {exc}", "protocol") from None
+        if not isinstance(reply, dict):
+            raise SandboxError("the sandbox sent a malformed reply", "protocol")
+        return reply
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        chunks, remaining = [], size
+        while remaining:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.kill("timeout")
+                raise SandboxError("timed out", "timeout")
+            ready, _, _ = select.select([self._rep], [], [], min(left, 0.5))
+            if not ready:
+                if self.killed_for:  # the memory watchdog fired
+                    raise self._ended("killed")
+                continue
+            chunk = os.read(self._rep, min(remaining, 1 << 20))
+            if not chunk:
+                raise self._ended("the sandbox process ended")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def _ended(self, what: str) -> SandboxError:
+        if self.proc:
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.killed_for == "memory":
+            return SandboxError(f"used more than {self.limits.memory_mb} MB of memory and was stopped", "memory")
+        if self.killed_for == "timeout":
+            return SandboxError("timed out", "timeout")
+        code = self.proc.returncode if self.proc else None
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            why = {"SIGXCPU": "ran out of CPU time", "SIGXFSZ": "wrote a file larger than the limit",
+                   "SIGKILL": "was killed", "SIGSEGV": "crashed (segmentation fault)"}.get(name, name)
+            return SandboxError(f"the sandbox process {why}", "died")
+        return SandboxError(f"{what} (exit status {code})", "died")
+
+    # ------------------------------------------------------------------------------------------ watchers
+    def _drain_output(self, fd: int) -> None:
+        cap = self.limits.max_output_bytes
+        with os.fdopen(fd, "rb", buffering=0) as stream:
+            while True:
+                try:
+                    chunk = stream.read(65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                room = cap - len(self._output)
+                if room > 0:
+                    self._output += chunk[:room]
+                self.output_dropped += max(0, len(chunk) - max(room, 0))
+
+    @property
+    def output(self) -> str:
+        text = bytes(self._output).decode("utf-8", errors="replace")
+        if self.output_dropped:
+            text += f"\n[... {self.output_dropped} more bytes of output were dropped ...]"
+        return text
+
+    def _watch_memory(self) -> None:
+        limit_kb = int(self.limits.memory_mb) * 1024
+        while self.proc is not None and self.proc.poll() is None:
+            rss = _tree_rss_kb(self.proc.pid)
+            self.peak_rss_mb = max(self.peak_rss_mb, rss / 1024)
+            if rss > limit_kb:
+                self.kill("memory")
+                return
+            time.sleep(0.05)
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, stack, seen = 0, [root], set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/status", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+class _PidsCgroup:
+    """A v1 or v2 pids cgroup capping processes+threads, where this machine lets us create one."""
+
+    ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @classmethod
+    def create(cls, max_pids: int):
+        for root in cls.ROOTS:
+            if not (root / "cgroup.procs").exists() or not os.access(root, os.W_OK):
+                continue
+            if root == Path("/sys/fs/cgroup") and not (root / "cgroup.subtree_control").exists():
+                continue
+            path = root / f"mnist-grader-{os.getpid()}-{time.monotonic_ns()}"
+            try:
+                path.mkdir()
+                (path / "pids.max").write_text(str(max_pids))
+                return cls(path)
+            except OSError:
+                shutil.rmtree(path, ignore_errors=True)
+        return None
+
+    def join(self, pid: int) -> None:
+        with open(self.path / "cgroup.procs", "w") as fh:
+            fh.write(str(pid))
+
+    def kill_all(self) -> None:
+        try:
+            for pid in (self.path / "cgroup.procs").read_text().split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        except OSError:
+            pass
+
+    def remove(self) -> None:
+        for _ in range(50):
+            try:
+                self.path.rmdir()
+                return
+            except OSError:
+                self.kill_all()
+                time.sleep(0.02)

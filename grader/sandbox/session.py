@@ -1,0 +1,207 @@
+"""A student's notebook, run once in a sandbox and then questioned by the hidden suites.
+
+The session hides sandbox deaths from the suites: a cell that hangs, exits the interpreter (``os._exit``) or
+blows the memory limit is recorded against that cell, and a fresh sandbox re-runs the notebook without it, so
+the exercises in other cells are still graded.  A request that kills the sandbox is reported to the test that
+made it (as :class:`StudentTimeout` or :class:`StudentCrash`), and the next request gets a fresh sandbox with
+the data that had been put there replayed.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from grader.config import Limits
+from grader.sandbox.process import SandboxError, SandboxProcess
+from grader.submission import Submission
+
+
+class StudentError(Exception):
+    """The student's code raised; carries only plain data about it."""
+
+    def __init__(self, info: dict):
+        self.info = info
+        super().__init__(f"{info.get('type')}: {info.get('message')}")
+
+    @property
+    def type(self) -> str:
+        return str(self.info.get("type", "Error"))
+
+    def describe(self, with_frames: bool = True) -> str:
+        text = f"{self.type}: {self.info.get('message', '')}".strip()
+        frames = self.info.get("frames") or []
+        if with_frames and frames:
+            text += f" (at {frames[-1]})"
+        return text
+
+
+class StudentTimeout(Exception):
+    """The student's code ran past the wall-time limit; the sandbox was killed."""
+
+
+class StudentCrash(Exception):
+    """The student's code killed the sandbox (memory limit, CPU limit, exit, crash)."""
+
+
+@dataclass
+class CellReport:
+    index: int
+    exercise: str | None
+    status: str  # ok, error, timeout, memory, died, skipped, not_run
+    error: dict | None = None
+    message: str = ""
+
+
+@dataclass
+class Session:
+    submission: Submission
+    limits: Limits
+    device: str = "cpu"
+    max_restarts: int = 3
+    python: str | None = None
+    cells: dict[int, CellReport] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    _proc: SandboxProcess | None = None
+    _skip: set[int] = field(default_factory=set)
+    _puts: dict = field(default_factory=dict)
+    _output: list[str] = field(default_factory=list)
+    _starts: int = 0
+    peak_rss_mb: float = 0.0
+
+    # ------------------------------------------------------------------------------------------ notebook
+    def start(self) -> None:
+        """Run every cell once, restarting past cells that kill or hang the sandbox."""
+        began = time.perf_counter()
+        deadline_total = time.monotonic() + self.limits.timeout * max(3, self.max_restarts + 2)
+        for _attempt in range(self.max_restarts + 1):
+            if self._run_notebook(deadline_total):
+                break
+        else:
+            for cell in self.submission.cells:
+                if cell.index not in self.cells:
+                    self.cells[cell.index] = CellReport(cell.index, cell.exercise, "not_run",
+                                                        message="not run: earlier cells crashed the sandbox "
+                                                                "too many times")
+        self.timings["notebook"] = time.perf_counter() - began
+
+    def _spawn(self) -> SandboxProcess:
+        if self._proc is not None:
+            self._retire()
+        proc = SandboxProcess(self.limits, self.device, self.python)
+        self._starts += 1
+        proc.start()
+        self.timings.setdefault("sandbox_start", proc.ready_seconds)
+        self._proc = proc
+        return proc
+
+    def _run_notebook(self, deadline_total: float) -> bool:
+        proc = self._spawn()
+        cells = [{"index": c.index, "exercise": c.exercise, "source": c.source}
+                 for c in self.submission.cells]
+        proc.send({"op": "exec", "cells": cells, "skip": sorted(self._skip)})
+        current = None
+        while True:
+            deadline = min(time.monotonic() + self.limits.timeout, deadline_total)
+            try:
+                event = proc.receive(deadline)
+            except SandboxError as exc:
+                if current is None:
+                    raise
+                cell = self._cell(current)
+                self.cells[current] = CellReport(current, cell.exercise, exc.kind,
+                                                 message=_death_message(exc, self.limits))
+                self._skip.add(current)
+                return False
+            kind = event.get("event")
+            if kind == "cell_start":
+                current = event.get("index")
+            elif kind == "cell_end":
+                index = event.get("index")
+                error = event.get("error")
+                self.cells[index] = CellReport(index, self._cell(index).exercise, "error" if error else "ok",
+                                               error=error)
+                current = None
+            elif kind == "exec_done":
+                for index in self._skip:
+                    self.cells.setdefault(index, CellReport(index, self._cell(index).exercise, "skipped"))
+                self._replay_puts()
+                return True
+
+    def _cell(self, index):
+        for cell in self.submission.cells:
+            if cell.index == index:
+                return cell
+        raise KeyError(index)
+
+    # ------------------------------------------------------------------------------------------ requests
+    def request(self, payload: dict, timeout: float | None = None):
+        if self._proc is None or self._proc.proc is None or self._proc.proc.poll() is not None:
+            if not self._run_notebook(time.monotonic() + self.limits.timeout * 3):
+                raise StudentCrash("the notebook could not be run again after an earlier crash")
+        proc = self._proc
+        proc.send(payload)
+        try:
+            reply = proc.receive(time.monotonic() + (timeout or self.limits.timeout))
+        except SandboxError as exc:
+            self._retire()
+            if exc.kind == "timeout":
+                raise StudentTimeout(f"took longer than {timeout or self.limits.timeout:g} s") from None
+            raise StudentCrash(_death_message(exc, self.limits)) from None
+        if "error" in reply:
+            raise StudentError(reply["error"] if isinstance(reply["error"], dict) else {"message": "error"})
+        return reply.get("ok")
+
+    def has(self, names) -> dict:
+        return self.request({"op": "has", "names": list(names)})
+
+    def call(self, name: str, *args, timeout: float | None = None, device: str | None = None, **kwargs):
+        return self.request({"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
+                             "device": device}, timeout)
+
+    def put(self, key: str, value) -> None:
+        self._puts[key] = value
+        self.request({"op": "put", "key": key, "value": value})
+
+    def harness(self, source: str, function: str, timeout: float | None = None, **params):
+        return self.request({"op": "harness", "source": source, "function": function, "params": params},
+                            timeout)
+
+    def _replay_puts(self) -> None:
+        for key, value in self._puts.items():
+            self._proc.send({"op": "put", "key": key, "value": value})
+            self._proc.receive(time.monotonic() + self.limits.timeout)
+
+    # ------------------------------------------------------------------------------------------ teardown
+    @property
+    def output(self) -> str:
+        return "".join(self._output + ([self._proc.output] if self._proc else []))
+
+    @property
+    def restarts(self) -> int:
+        return max(0, self._starts - 1)
+
+    def _retire(self) -> None:
+        if self._proc is not None:
+            self._proc.close()
+            self._output.append(self._proc.output)
+            self.peak_rss_mb = max(self.peak_rss_mb, self._proc.peak_rss_mb)
+            self._proc = None
+
+    def close(self) -> None:
+        self._retire()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _death_message(exc: SandboxError, limits: Limits) -> str:
+    if exc.kind == "timeout":
+        return f"ran longer than the {limits.timeout:g} s limit and was stopped"
+    if exc.kind == "memory":
+        return f"used more than {limits.memory_mb} MB of memory and was stopped"
+    if exc.kind == "protocol":
+        return f"sent something the grader cannot accept: {exc}"
+    return str(exc)

@@ -1,0 +1,264 @@
+"""Plain data across the trust boundary: JSON plus raw array bytes, never pickle.
+
+Both sides import this file: the grading process (``grader.sandbox.wire``) and the sandbox, which gets a copy of
+it next to ``worker.py`` and imports it as plain ``wire``.  It therefore depends on the standard library only;
+numpy and torch are used when present.
+
+A frame is ``[4-byte header length][header JSON][per blob: 8-byte length + bytes]``.  Values are tagged so that
+nothing a student returns can masquerade as anything else: dicts, tuples, arrays, tensors and bytes each have
+their own tag and every other JSON object is rejected on decoding.  Decoding enforces limits on total size,
+nesting depth and element count, so a hostile value cannot exhaust the grader's memory or stack.
+"""
+from __future__ import annotations
+
+import json
+import math
+import struct
+
+_HEADER = struct.Struct(">I")
+_BLOB = struct.Struct(">Q")
+
+# Arrays travel as dtype name + shape + bytes; only these dtypes are accepted on the way in.
+ARRAY_DTYPES = ("bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64")
+
+
+class WireError(ValueError):
+    """A value cannot cross the boundary (not plain data, too big, too deep, malformed)."""
+
+
+class Limits:
+    """Caps applied when decoding a frame from the other side."""
+
+    def __init__(self, max_bytes: int = 256 << 20, max_depth: int = 64, max_items: int = 1_000_000):
+        self.max_bytes = max_bytes
+        self.max_depth = max_depth
+        self.max_items = max_items
+
+
+# ----------------------------------------------------------------------------------------------- encoding
+
+def encode(value) -> bytes:
+    """Encode *value* as one frame; raise WireError for anything that is not plain data."""
+    blobs: list[bytes] = []
+    header = json.dumps(_to_tree(value, blobs, 0), separators=(",", ":"), allow_nan=False).encode()
+    parts = [_HEADER.pack(len(header)), header]
+    for blob in blobs:
+        parts.append(_BLOB.pack(len(blob)))
+        parts.append(blob)
+    return b"".join(parts)
+
+
+def _to_tree(value, blobs: list[bytes], depth: int):
+    if depth > 100:
+        raise WireError("value nested more than 100 levels deep")
+    kind = type(value)
+    if value is None or kind is bool or kind is str:
+        return value
+    if kind is int:
+        if abs(value) > 2 ** 63:
+            return {"$bigint": str(value)}
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if kind is list:
+        return [_to_tree(v, blobs, depth + 1) for v in value]
+    if kind is tuple:
+        return {"$tuple": [_to_tree(v, blobs, depth + 1) for v in value]}
+    if kind is dict:
+        return {"$dict": [[_to_tree(k, blobs, depth + 1), _to_tree(v, blobs, depth + 1)]
+                          for k, v in value.items()]}
+    if kind is bytes:
+        blobs.append(value)
+        return {"$bytes": len(blobs) - 1}
+    module = getattr(kind, "__module__", "") or ""
+    if module == "numpy" and kind.__name__ == "ndarray":
+        return {"$nd": _array_meta(value, blobs)}
+    if module.startswith("numpy") and hasattr(value, "item") and hasattr(value, "dtype"):
+        return _to_tree(value.item(), blobs, depth + 1)  # numpy scalar: use the Python value
+    if _is_tensor(value):
+        return {"$tensor": _tensor_meta(value, blobs)}
+    raise WireError(f"a value of type {_type_name(value)} is not plain data "
+                    "(use numbers, strings, lists, tuples, dicts, numpy arrays or tensors)")
+
+
+def _type_name(value) -> str:
+    kind = type(value)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _is_tensor(value) -> bool:
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - the sandbox always has torch
+        return False
+    return isinstance(value, torch.Tensor)
+
+
+def _array_meta(array, blobs: list[bytes]) -> dict:
+    import numpy as np
+
+    dtype = str(array.dtype)
+    if dtype not in ARRAY_DTYPES:
+        raise WireError(f"numpy arrays of dtype {dtype} cannot be sent")
+    blobs.append(np.ascontiguousarray(array).tobytes())
+    return {"dtype": dtype, "shape": list(array.shape), "blob": len(blobs) - 1}
+
+
+def _tensor_meta(tensor, blobs: list[bytes]) -> dict:
+    import torch
+
+    # Go through the base class so a subclass's overrides cannot change how its data is read.
+    plain = torch.Tensor.as_subclass(tensor, torch.Tensor).detach()
+    if plain.is_complex() or plain.dtype == torch.bfloat16:
+        plain = plain.to(torch.float32)
+    meta = _array_meta(plain.cpu().contiguous().numpy(), blobs)
+    meta["requires_grad"] = bool(tensor.requires_grad)
+    meta["device"] = str(tensor.device)
+    if type(tensor) is not torch.Tensor and not isinstance(tensor, torch.nn.Parameter):
+        meta["subclass"] = _type_name(tensor)
+    return meta
+
+
+# ----------------------------------------------------------------------------------------------- decoding
+
+def decode(frame: bytes, limits: Limits | None = None, tensors: bool = True):
+    """Decode one frame.  Tensors become ``torch.Tensor`` when *tensors* is true, else numpy arrays."""
+    limits = limits or Limits()
+    if len(frame) > limits.max_bytes:
+        raise WireError(f"value of {len(frame)} bytes exceeds the limit of {limits.max_bytes} bytes")
+    if len(frame) < _HEADER.size:
+        raise WireError("truncated frame")
+    (header_len,) = _HEADER.unpack_from(frame, 0)
+    start = _HEADER.size
+    if start + header_len > len(frame):
+        raise WireError("truncated frame header")
+    try:
+        tree = json.loads(frame[start:start + header_len])
+    except (ValueError, RecursionError) as exc:
+        raise WireError(f"malformed frame header: {exc.__class__.__name__}") from None
+    blobs = []
+    pos = start + header_len
+    while pos < len(frame):
+        if pos + _BLOB.size > len(frame):
+            raise WireError("truncated blob length")
+        (size,) = _BLOB.unpack_from(frame, pos)
+        pos += _BLOB.size
+        if pos + size > len(frame):
+            raise WireError("truncated blob")
+        blobs.append(frame[pos:pos + size])
+        pos += size
+    counter = [0]
+    return _from_tree(tree, blobs, 0, limits, counter, tensors)
+
+
+def _from_tree(tree, blobs, depth, limits: Limits, counter, tensors):
+    if depth > limits.max_depth:
+        raise WireError(f"value nested more than {limits.max_depth} levels deep")
+    counter[0] += 1
+    if counter[0] > limits.max_items:
+        raise WireError(f"value has more than {limits.max_items} elements")
+    if tree is None or isinstance(tree, (bool, int, float, str)):
+        return tree
+    if isinstance(tree, list):
+        return [_from_tree(v, blobs, depth + 1, limits, counter, tensors) for v in tree]
+    if not isinstance(tree, dict) or len(tree) != 1:
+        raise WireError("malformed value")
+    (tag, body), = tree.items()
+    if tag == "$tuple":
+        return tuple(_from_tree(v, blobs, depth + 1, limits, counter, tensors) for v in _list(body))
+    if tag == "$dict":
+        out = {}
+        for pair in _list(body):
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise WireError("malformed dict entry")
+            key = _from_tree(pair[0], blobs, depth + 1, limits, counter, tensors)
+            try:
+                out[key] = _from_tree(pair[1], blobs, depth + 1, limits, counter, tensors)
+            except TypeError:
+                raise WireError("unhashable dict key") from None
+        return out
+    if tag == "$float":
+        if body not in ("nan", "inf", "-inf"):
+            raise WireError("malformed float")
+        return float(body)
+    if tag == "$bigint":
+        if not isinstance(body, str) or len(body) > 400:
+            raise WireError("malformed integer")
+        return int(body)
+    if tag == "$bytes":
+        return _blob(blobs, body)
+    if tag in ("$nd", "$tensor"):
+        return _array(body, blobs, tag == "$tensor" and tensors)
+    raise WireError(f"unknown tag {tag[:20]!r}")
+
+
+def _list(body) -> list:
+    if not isinstance(body, list):
+        raise WireError("malformed value")
+    return body
+
+
+def _blob(blobs, index) -> bytes:
+    if type(index) is not int or not 0 <= index < len(blobs):
+        raise WireError("bad blob reference")
+    return blobs[index]
+
+
+def _array(meta, blobs, as_tensor: bool):
+    import numpy as np
+
+    if not isinstance(meta, dict):
+        raise WireError("malformed array")
+    dtype, shape = meta.get("dtype"), meta.get("shape")
+    if dtype not in ARRAY_DTYPES:
+        raise WireError(f"array dtype {dtype!r} not accepted")
+    if not isinstance(shape, list) or len(shape) > 32 or not all(type(n) is int and n >= 0 for n in shape):
+        raise WireError("malformed array shape")
+    data = _blob(blobs, meta.get("blob"))
+    count = math.prod(shape)
+    if count * np.dtype(dtype).itemsize != len(data):
+        raise WireError("array bytes do not match its shape")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+    if not as_tensor:
+        return array
+    import torch
+
+    tensor = torch.from_numpy(array)
+    if meta.get("requires_grad") and tensor.is_floating_point():
+        tensor.requires_grad_(True)
+    return tensor
+
+
+# ----------------------------------------------------------------------------------------------- streams
+
+def write_frame(fd: int, value) -> None:
+    """Write one length-prefixed frame to a file descriptor (handles partial writes)."""
+    import os
+
+    payload = encode(value)
+    data = memoryview(_BLOB.pack(len(payload)) + payload)
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+def read_exact(fd: int, size: int) -> bytes:
+    import os
+
+    chunks, remaining = [], size
+    while remaining:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError("channel closed")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int, limits: Limits | None = None, tensors: bool = True):
+    """Read one frame from a blocking descriptor (the sandbox side uses this for requests)."""
+    (size,) = _BLOB.unpack(read_exact(fd, _BLOB.size))
+    limits = limits or Limits()
+    if size > limits.max_bytes:
+        raise WireError(f"frame of {size} bytes exceeds the limit")
+    return decode(read_exact(fd, size), limits, tensors)

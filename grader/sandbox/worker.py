@@ -1,0 +1,207 @@
+"""The sandbox side: run a student's cells once, then answer requests with plain data.
+
+This file runs *inside* the sandbox, as a script, next to a copy of ``wire.py``.  It must not import the
+``grader`` package (the sandbox cannot see it) and it holds no secret: no hidden test, no solution, no label.
+
+Protocol (frames as in ``wire.py``; requests on the descriptor given as argv[1], replies on argv[2]):
+
+* ``{"op": "exec", "cells": [{"index", "exercise", "source"}], "skip": [index, ...]}`` -> for each cell an
+  event ``{"event": "cell_start", "index"}`` then ``{"event": "cell_end", "index", "error", "defined"}``, then
+  ``{"event": "exec_done"}``.  The start event lets the grader tell which cell killed or hung the process.
+* ``{"op": "has", "names": [...]}`` -> ``{"ok": {name: kind-or-None}}``
+* ``{"op": "call", "name", "args", "kwargs", "device"}`` -> ``{"ok": value}`` or ``{"error": {...}}``
+* ``{"op": "put", "key", "value"}`` stores data for harness functions -> ``{"ok": None}``
+* ``{"op": "harness", "source", "function", "params"}`` runs a function from an exercise's *public* harness
+  module (from ``exercises/<id>/harness.py``) with the student's namespace -> ``{"ok": value}``
+* ``{"op": "shutdown"}``
+
+Everything student code returns is encoded by ``wire.encode``; anything that is not plain data becomes an error
+reply, never an object handed to the grader.
+"""
+from __future__ import annotations
+
+import builtins
+import io
+import linecache
+import os
+import sys
+import traceback
+import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the script's folder out
+import wire  # noqa: E402
+
+STUDENT_FILE = "<cell {index}>"
+
+
+class Namespace:
+    """The student's ``__main__`` plus the data the grader put for harness functions."""
+
+    def __init__(self):
+        self.module = types.ModuleType("__main__")
+        self.module.__dict__["__builtins__"] = builtins
+        sys.modules["__main__"] = self.module
+        self.store: dict = {}
+
+    @property
+    def globals(self) -> dict:
+        return self.module.__dict__
+
+
+def describe_error(exc: BaseException, limit: int = 6) -> dict:
+    """An exception as plain data: type, message, and the student's own frames only."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<cell ")]
+    lines = [f"{f.filename}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}" for f in frames[-limit:]]
+    try:
+        message = str(exc)
+    except BaseException:  # a hostile __str__ must not take the worker down
+        message = "<unprintable message>"
+    return {"type": type(exc).__name__, "message": message[:2000], "frames": lines,
+            "lineno": frames[-1].lineno if frames else None}
+
+
+def run_cell(ns: Namespace, cell: dict) -> dict | None:
+    index = cell["index"]
+    filename = STUDENT_FILE.format(index=index)
+    source = cell["source"]
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    try:
+        code = compile(source, filename, "exec")
+        exec(code, ns.globals)
+    except SystemExit as exc:
+        return {"type": "SystemExit", "message": f"sys.exit({exc.code!r}) was called; the grader ignored it "
+                "and went on with the next cell", "frames": [], "lineno": None}
+    except BaseException as exc:  # noqa: BLE001 - every student failure becomes data
+        return describe_error(exc)
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return None
+
+
+def snapshot(ns: Namespace) -> dict:
+    return {k: id(v) for k, v in list(ns.globals.items()) if not k.startswith("__")}
+
+
+def kind_of(value) -> str:
+    if isinstance(value, type):
+        return "class"
+    if callable(value):
+        return "function"
+    return type(value).__name__
+
+
+def to_device(value, device: str | None):
+    if device is None or device == "cpu":
+        return value
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.to(device)
+    if isinstance(value, list):
+        return [to_device(v, device) for v in value]
+    if isinstance(value, tuple):
+        return tuple(to_device(v, device) for v in value)
+    return value
+
+
+def handle(ns: Namespace, request: dict, reply) -> bool:
+    """Serve one request; return False to stop."""
+    op = request.get("op")
+    if op == "exec":
+        skip = set(request.get("skip", []))
+        for cell in request["cells"]:
+            if cell["index"] in skip:
+                continue
+            reply({"event": "cell_start", "index": cell["index"]})
+            before = snapshot(ns)
+            error = run_cell(ns, cell)
+            after = snapshot(ns)
+            defined = sorted(k for k, v in after.items() if before.get(k) != v)
+            reply({"event": "cell_end", "index": cell["index"], "error": error, "defined": defined})
+        reply({"event": "exec_done"})
+        return True
+    if op == "has":
+        found = {}
+        for name in request["names"]:
+            found[name] = kind_of(ns.globals[name]) if name in ns.globals else None
+        reply({"ok": found})
+        return True
+    if op == "put":
+        ns.store[request["key"]] = request["value"]
+        reply({"ok": None})
+        return True
+    if op == "call":
+        fn = ns.globals.get(request["name"])
+        if fn is None:
+            reply({"error": {"type": "NameError", "message": f"name {request['name']!r} is not defined",
+                             "frames": [], "lineno": None}})
+            return True
+        args = to_device(list(request.get("args", [])), request.get("device"))
+        kwargs = request.get("kwargs", {})
+        answer(reply, lambda: fn(*args, **kwargs))
+        return True
+    if op == "harness":
+        module = types.ModuleType("harness")
+        exec(compile(request["source"], "<harness>", "exec"), module.__dict__)
+        function = getattr(module, request["function"])
+        answer(reply, lambda: function(ns.globals, ns.store, **request.get("params", {})))
+        return True
+    if op == "shutdown":
+        return False
+    reply({"error": {"type": "ProtocolError", "message": f"unknown op {op!r}", "frames": [], "lineno": None}})
+    return True
+
+
+def answer(reply, compute) -> None:
+    """Run student-facing work and reply with its value, or with the error it raised."""
+    try:
+        value = compute()
+    except SystemExit as exc:
+        reply({"error": {"type": "SystemExit", "message": f"sys.exit({exc.code!r}) was called during the test",
+                         "frames": [], "lineno": None}})
+        return
+    except BaseException as exc:  # noqa: BLE001
+        reply({"error": describe_error(exc)})
+        return
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    try:
+        reply({"ok": value})
+    except wire.WireError as exc:
+        reply({"error": {"type": "NotPlainData", "message": str(exc), "frames": [], "lineno": None}})
+    except BaseException as exc:  # noqa: BLE001 - hostile __len__, __iter__, ... while encoding
+        reply({"error": {"type": "NotPlainData", "message": f"the value could not be read: "
+                         f"{type(exc).__name__}", "frames": [], "lineno": None}})
+
+
+def main() -> None:
+    request_fd, reply_fd = int(sys.argv[1]), int(sys.argv[2])
+    os.set_inheritable(request_fd, False)
+    os.set_inheritable(reply_fd, False)
+    sys.stdin = io.StringIO("")
+
+    def reply(value) -> None:
+        wire.write_frame(reply_fd, value)
+
+    try:
+        import torch
+
+        torch.set_num_threads(int(os.environ.get("GRADER_THREADS", "1")))
+    except ImportError:
+        pass
+    ns = Namespace()
+    reply({"event": "ready", "python": sys.version.split()[0]})
+    while True:
+        try:
+            request = wire.read_frame(request_fd)
+        except EOFError:
+            break
+        if not handle(ns, request, reply):
+            break
+    os._exit(0)  # skip interpreter teardown: student threads or atexit hooks must not delay or alter exit
+
+
+if __name__ == "__main__":
+    main()
