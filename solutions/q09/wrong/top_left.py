@@ -1,0 +1,3 @@
+# expect: partial | top-left
+def doubled_corner(t):
+    return (t * 2)[:2, :2]

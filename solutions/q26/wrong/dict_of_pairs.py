@@ -1,0 +1,3 @@
+# expect: failed | returned a dict
+def pair_up(a, b):
+    return dict(zip(a, b))

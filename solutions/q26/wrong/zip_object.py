@@ -1,0 +1,3 @@
+# expect: failed | wrap zip(...) in list(...)
+def pair_up(a, b):
+    return zip(a, b)

@@ -1,0 +1,107 @@
+"""Every hidden suite proven both ways, and the exercise set kept complete and honest.
+
+* The reference workbook scores full marks, the starter workbook zero, both without grader errors.
+* Every known-wrong submission in ``solutions/<id>/wrong/`` gets the outcome and the feedback its first line
+  (``# expect: <outcome> | <text>``) promises.
+* The committed notebooks match their sources, and nothing the students receive imports ``solutions``.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from grader.catalog import load_catalog
+from grader.config import REPO_ROOT, load_settings
+from grader.grading import grade
+from grader.preflight import unavailable
+from grader.results import Outcome
+
+CATALOG = load_catalog(REPO_ROOT / "exercises")
+SOLUTIONS = REPO_ROOT / "solutions"
+EXPECT = re.compile(r"^# expect:\s*(\w+)\s*\|\s*(.+?)\s*$")
+NEEDS_DATA = unavailable(CATALOG)
+
+
+def needs_data(exercise_id: str):
+    return pytest.mark.skipif(exercise_id in NEEDS_DATA, reason=NEEDS_DATA.get(exercise_id, ""))
+
+
+@pytest.fixture(scope="module")
+def graded_reference():
+    ids = [ex.id for ex in CATALOG if ex.id not in NEEDS_DATA]
+    return grade(SOLUTIONS / "reference.ipynb", load_settings(), exercise_ids=ids)
+
+
+def test_reference_workbook_scores_full_marks(graded_reference):
+    result = graded_reference
+    assert result.grader_errors == []
+    not_full = {e.id: [(c.name, c.message) for c in e.cases if c.outcome is not Outcome.PASSED]
+                for e in result.exercises if e.score < e.max_score}
+    assert not_full == {}
+    assert result.score == result.max_score > 0
+
+
+def test_starter_workbook_scores_zero_without_grader_errors():
+    result = grade(REPO_ROOT / "exercises" / "workbook.ipynb", load_settings(),
+                   exercise_ids=[ex.id for ex in CATALOG if ex.id not in NEEDS_DATA])
+    assert result.grader_errors == []
+    assert result.score == 0
+    assert {e.outcome for e in result.exercises} <= {Outcome.MISSING, Outcome.FAILED}
+
+
+WRONG = sorted((ex, path) for ex in CATALOG for path in (SOLUTIONS / ex.id / "wrong").glob("*.py"))
+
+
+@pytest.mark.parametrize("exercise, path", WRONG, ids=[f"{e.id}/{p.stem}" for e, p in WRONG])
+def test_known_wrong_submission_gets_the_promised_feedback(exercise, path):
+    if exercise.id in NEEDS_DATA:
+        pytest.skip(NEEDS_DATA[exercise.id])
+    match = EXPECT.match(path.read_text(encoding="utf-8").splitlines()[0])
+    assert match, f"{path} must start with '# expect: <outcome> | <feedback text>'"
+    outcome, text = Outcome(match.group(1)), match.group(2)
+    result = grade(path, load_settings(), exercise_ids=[exercise.id])
+    assert result.grader_errors == []
+    ex = result.exercise(exercise.id)
+    feedback = " ".join(f"{c.message} {c.hint}" for c in ex.cases if c.outcome is not Outcome.PASSED)
+    assert ex.outcome is outcome, (ex.outcome, feedback)
+    assert ex.score < ex.max_score
+    assert text.lower() in (feedback + " " + " ".join(ex.feedback)).lower(), feedback
+
+
+@pytest.mark.parametrize("exercise", CATALOG, ids=[e.id for e in CATALOG])
+def test_exercise_folder_is_complete(exercise):
+    for name in ("exercise.toml", "prompt.md", "starter.py", "test_public.py"):
+        assert (exercise.folder / name).is_file(), name
+    for name in ("solution.py", "test_hidden.py"):
+        assert (SOLUTIONS / exercise.id / name).is_file(), name
+    assert len(list((SOLUTIONS / exercise.id / "wrong").glob("*.py"))) >= 3
+    assert exercise.question and exercise.section
+
+
+def test_committed_notebooks_are_built_from_the_exercise_folders():
+    from click.testing import CliRunner
+
+    from grader.cli import main
+
+    outcome = CliRunner().invoke(main, ["build", "--check"])
+    assert outcome.exit_code == 0, outcome.output
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("folder", ["exercises", "grader"])
+def test_nothing_students_or_the_engine_receive_imports_solutions(folder):
+    offenders = [p for p in (REPO_ROOT / folder).rglob("*.py") if "solutions" in _imports(p)]
+    assert offenders == []
