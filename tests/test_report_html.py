@@ -95,7 +95,7 @@ def test_student_text_is_escaped_everywhere():
     exercises[4].artifacts["confusion"]["labels"][0] = EVIL
     exercises[4].artifacts["misclassified"]["items"][0]["label"] = EVIL
     out = render_html(make_result(exercises=exercises, submission=EVIL, notes=[EVIL], grader_errors=[EVIL],
-                                  path=EVIL))
+                                  path=EVIL, output=EVIL))
     assert "<script" not in out.lower()
     assert "&lt;script&gt;" in out
     assert out.count("&lt;script&gt;") >= 20

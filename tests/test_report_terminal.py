@@ -45,7 +45,7 @@ def test_verbose_shows_public_values_feedback_notes_timings():
     assert "expected: [[10, 12], [16, 18]]" in out and "actual:   [[5, 6], [8, 9]]" in out
     assert "Your Learner trained for 5 epochs" in out
     assert "Neutralised 2 IPython magics" in out
-    assert "timings: notebook 31.42s, tests 9.87s, total 41.29s" in out
+    assert "timings: notebook 31.42 s, tests 9.87 s, total 41.29 s" in out
     assert "odd_numbers_doubled" in out
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from grader.report.units import timing
 from grader.results import ExerciseResult, Outcome, SubmissionResult, Visibility
 
 from .plots import confusion_svg, digit_data_uri, fmt_number, line_chart_svg
@@ -119,7 +120,8 @@ def context(result: SubmissionResult) -> dict[str, Any]:
         "icon": SYMBOLS[result.outcome], "mode": result.mode, "isolation": result.isolation,
         "device": result.device, "grader_version": result.grader_version, "created": result.created,
         "notes": list(result.notes), "grader_errors": list(result.grader_errors),
-        "timings": [(k, f"{v:.2f} s") for k, v in result.timings.items()],
+        "timings": [(k.replace("_", " "), timing(k, v)) for k, v in result.timings.items()],
+        "output": result.output,
         "exercises": [_exercise_view(ex) for ex in result.exercises],
         "all_passed": bool(result.exercises) and all(ex.outcome is Outcome.PASSED for ex in result.exercises),
     }

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 
+from grader.report.units import timing
 from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
 
 from .plots import fmt_number
@@ -143,7 +144,7 @@ def render_terminal(result: SubmissionResult, verbose: bool = False, color: bool
         out += [f"  - {ln}" for note in result.notes for ln in _lines(note, True)]
     if verbose and result.timings:
         out.append("")
-        out.append("timings: " + ", ".join(f"{clean(k)} {v:.2f}s" for k, v in result.timings.items()))
+        out.append("timings: " + ", ".join(f"{clean(k)} {timing(k, v)}" for k, v in result.timings.items()))
     everything_passed = (result.exercises and not result.grader_errors
                          and all(ex.outcome is Outcome.PASSED for ex in result.exercises))
     if result.mode == "check" and everything_passed:
