@@ -45,7 +45,8 @@ def safe_name(stem: str, taken: set[str]) -> str:
 
 def grade_many(paths: Iterable[Path], out_dir: Path, settings: Settings, *, exercise_ids=None,
                on_start: Callable[[Path, int], None] | None = None,
-               on_done: Callable[[Graded, int], None] | None = None) -> list[Graded]:
+               on_done: Callable[[Graded, int], None] | None = None,
+               on_case: Callable[[str, str], None] | None = None) -> list[Graded]:
     out_dir.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     graded: list[Graded] = []
@@ -54,7 +55,7 @@ def grade_many(paths: Iterable[Path], out_dir: Path, settings: Settings, *, exer
         if on_start:
             on_start(Path(path), number)
         try:
-            result = grade(path, settings, exercise_ids=exercise_ids, name=name)
+            result = grade(path, settings, exercise_ids=exercise_ids, name=name, on_case=on_case)
         except Exception as exc:  # noqa: BLE001 - the grader's own failure is recorded, the batch goes on
             result = SubmissionResult(submission=name, path=str(path), sha256="", score=0.0, max_score=0.0,
                                       grader_errors=[f"{type(exc).__name__}: {exc}",

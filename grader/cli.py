@@ -77,7 +77,6 @@ def check(path, exercise, as_json, verbose, timeout):
               help="Leave out exercises whose data is not on this machine instead of stopping.")
 def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_unavailable):
     """Grade submissions against the hidden suites; write reports and a gradebook."""
-    from grader.batch import grade_many
     from grader.catalog import load_catalog, select
     from grader.preflight import unavailable
 
@@ -95,25 +94,74 @@ def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_una
                                    "Fetch the data first, or pass --skip-unavailable to grade the others.")
     for ex_id, why in missing.items():
         click.echo(f"skipping {ex_id}: {why}", err=True)
-    ids = [ex.id for ex in chosen if ex.id not in missing]
+    _run_batch(paths, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing])
+
+
+def _run_batch(paths, out_dir, settings, ids):
+    from grader.batch import grade_many
+
     total = len(paths)
 
     def started(path, number):
         click.echo(f"[{number}/{total}] grading {path} ...", err=True)
 
     def done(item, number):
+        _clear_status()
         r = item.result
         pct = 100 * r.score / r.max_score if r.max_score else 0.0
         flags = "" if not r.grader_errors else "  (grader errors: see report)"
         click.echo(f"[{number}/{total}] {r.submission}: {r.score:g}/{r.max_score:g} ({pct:.0f}%) in "
                    f"{r.timings.get('total', 0):.1f} s{flags}", err=True)
 
-    graded = grade_many(paths, out_dir, settings, exercise_ids=ids, on_start=started, on_done=done)
-    click.echo(f"\n{'submission':30} {'score':>12}  report")
-    for item in graded:
-        r = item.result
-        click.echo(f"{r.submission[:30]:30} {f'{r.score:g}/{r.max_score:g}':>12}  {item.report}")
+    graded = grade_many(paths, out_dir, settings, exercise_ids=ids, on_start=started, on_done=done,
+                        on_case=_case_progress())
+    _clear_status()
+    click.echo(summary_table([g.result for g in graded], [g.report for g in graded]))
     click.echo(f"gradebook: {out_dir / 'gradebook.csv'}")
+
+
+def summary_table(results, reports) -> str:
+    """One line per submission: points per exercise, total, and where its report is."""
+    ids = [ex.id for ex in results[0].exercises] if results else []
+    head = f"{'submission':24} " + " ".join(f"{i:>5}" for i in ids) + f" {'total':>9}  report"
+    lines = [head]
+    for result, report in zip(results, reports):
+        cells = " ".join(f"{ex.score:5.3g}" for ex in result.exercises)
+        total = f"{result.score:g}/{result.max_score:g}"
+        lines.append(f"{result.submission[:24]:24} {cells} {total:>9}  {report}")
+    return "\n".join(lines)
+
+
+def _case_progress():
+    """On a terminal, a one-line status of the case being graded (training can take a while)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(exercise_id: str, case: str) -> None:
+        click.echo(f"\r\x1b[K  {exercise_id} · {case[:70]}", nl=False, err=True)
+    return show
+
+
+def _clear_status() -> None:
+    if sys.stderr.isatty():
+        click.echo("\r\x1b[K", nl=False, err=True)
+
+
+@main.command()
+@click.option("--out", "out_dir", default="demo-out", show_default=True,
+              type=click.Path(path_type=Path, file_okay=False))
+def demo(out_dir):
+    """Grade the reference workbook and a half-right submission on the embedded MNIST sample."""
+    from grader.catalog import load_catalog
+    from grader.preflight import unavailable
+
+    settings = _settings()
+    catalog = load_catalog(settings.exercises_dir)
+    missing = unavailable(catalog)
+    for ex_id, why in missing.items():
+        click.echo(f"note: {ex_id} is left out of the demo: {why}", err=True)
+    paths = [settings.solutions_dir / "reference.ipynb", settings.solutions_dir / "examples" / "half_right.ipynb"]
+    _run_batch(paths, out_dir, settings, [ex.id for ex in catalog if ex.id not in missing])
 
 
 @main.group()

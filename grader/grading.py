@@ -34,7 +34,7 @@ def data_loaders() -> dict:
 
 
 def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise_ids: list[str] | None = None,
-          name: str | None = None, python: str | None = None) -> SubmissionResult:
+          name: str | None = None, python: str | None = None, on_case=None) -> SubmissionResult:
     """Grade *path*.  ``mode="check"`` runs only the public tests (what a student can run themselves)."""
     began = time.perf_counter()
     exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
@@ -58,7 +58,7 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     try:
         session.start()
         tests_began = time.perf_counter()
-        plugin = run_suites(session, sub, files, device, data_loaders())
+        plugin = run_suites(session, sub, files, device, data_loaders(), on_case)
         result.timings["tests"] = round(time.perf_counter() - tests_began, 3)
     except Exception as exc:  # noqa: BLE001 - the grader's own failure must not lose the batch
         result.grader_errors.append(f"grading stopped: {type(exc).__name__}: {exc}")

@@ -78,7 +78,7 @@ class GraderPlugin:
     """Runs inside ``pytest.main`` in the grading process; never touches student objects."""
 
     def __init__(self, backend, submission, exercises: dict[Path, tuple[Exercise, Visibility]], device: str,
-                 data_loaders: dict | None = None):
+                 data_loaders: dict | None = None, on_case=None):
         # Instance attributes must not share a name with a fixture: pytest would take them for fixtures.
         self._backend = backend
         self._sub = submission
@@ -90,6 +90,7 @@ class GraderPlugin:
         self._data_loaders = data_loaders or {}
         self._data_cache: dict = {}
         self.grader_errors: list[str] = []
+        self._on_case = on_case  # progress callback(exercise_id, case name)
 
     # ---------------------------------------------------------------------------------------- fixtures
     def _exercise_of(self, item) -> tuple[Exercise, Visibility]:
@@ -143,6 +144,11 @@ class GraderPlugin:
             if item.get_closest_marker("gpu") and not str(self._device).startswith("cuda"):
                 item.add_marker(pytest.mark.skip(reason="needs a CUDA GPU"))
 
+    def pytest_runtest_setup(self, item):
+        if self._on_case:
+            exercise, _ = self._exercise_of(item)
+            self._on_case(exercise.id, _case_name(item))
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
@@ -154,8 +160,7 @@ class GraderPlugin:
         exercise, visibility = self._exercise_of(item)
         marker = item.get_closest_marker("points")
         weight = float(marker.args[0]) if marker and marker.args else 1.0
-        doc = (item.function.__doc__ or "").strip().splitlines()
-        name = doc[0] if doc else item.name.removeprefix("test_").replace("_", " ")
+        name = _case_name(item)
         case = self._case(name, weight, visibility, call.excinfo, report)
         case.duration = round(call.duration, 4)
         cases = self.cases.setdefault(exercise.id, [])
@@ -198,3 +203,9 @@ class GraderPlugin:
             case.message = "the grader could not run this check (this is not your fault; tell your instructor)"
             self.grader_errors.append(f"{name}: {type(exc).__name__}: {exc}"[:500])
         return case
+
+
+def _case_name(item) -> str:
+    """A case is named by its test's docstring (first line), else by the test function's name."""
+    doc = (item.function.__doc__ or "").strip().splitlines()
+    return doc[0] if doc else item.name.removeprefix("test_").replace("_", " ")

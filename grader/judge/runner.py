@@ -28,9 +28,9 @@ def suite_files(exercises: list[Exercise], solutions_dir: Path | None) -> dict[P
 
 
 def run_suites(backend, submission, files: dict[Path, tuple[Exercise, Visibility]], device: str,
-               data_loaders: dict) -> GraderPlugin:
+               data_loaders: dict, on_case=None) -> GraderPlugin:
     """Run every file's tests; the plugin holds the cases.  pytest's own output is kept off the terminal."""
-    plugin = GraderPlugin(backend, submission, files, device, data_loaders)
+    plugin = GraderPlugin(backend, submission, files, device, data_loaders, on_case)
     if not files:
         return plugin
     args = ["-c", str(INI), "--rootdir", str(INI.parent), "-p", "no:cacheprovider", "-p", "no:randomly",
