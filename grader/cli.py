@@ -18,6 +18,16 @@ def _settings(**kwargs):
         raise click.UsageError(str(exc)) from None
 
 
+def _warn_isolation() -> None:
+    """Say loudly when student code would run without namespaces (no filesystem or network isolation)."""
+    from grader.sandbox import isolation
+
+    iso = isolation.detect()
+    if iso.level != isolation.NAMESPACES:
+        click.secho(f"WARNING: the sandbox runs as a plain child process here: {iso.reason}. Student code "
+                    "can read files and reach the network; results record this.", fg="yellow", err=True)
+
+
 def _exercise_ids(values) -> list[str] | None:
     ids = [part for value in values for part in value.split(",") if part.strip()]
     return ids or None
@@ -54,6 +64,7 @@ def check(path, exercise, as_json, verbose, timeout):
     from grader.report import render_terminal, to_json
 
     settings = _settings(timeout=timeout)
+    _warn_isolation()
     try:
         result = grade(path, settings, mode="check", exercise_ids=_exercise_ids(exercise))
     except ConfigError as exc:
@@ -100,6 +111,7 @@ def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_una
 def _run_batch(paths, out_dir, settings, ids):
     from grader.batch import grade_many
 
+    _warn_isolation()
     total = len(paths)
 
     def started(path, number):

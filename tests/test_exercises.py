@@ -52,7 +52,8 @@ def test_starter_workbook_scores_zero_without_grader_errors():
     assert {e.outcome for e in result.exercises} <= {Outcome.MISSING, Outcome.FAILED}
 
 
-WRONG = sorted((ex, path) for ex in CATALOG for path in (SOLUTIONS / ex.id / "wrong").glob("*.py"))
+WRONG = sorted(((ex, path) for ex in CATALOG for path in (SOLUTIONS / ex.id / "wrong").glob("*.py")),
+               key=lambda pair: (pair[0].id, pair[1].name))
 
 
 @pytest.mark.parametrize("exercise, path", WRONG, ids=[f"{e.id}/{p.stem}" for e, p in WRONG])

@@ -184,6 +184,8 @@ class GraderPlugin:
             if exc.type == "NotPlainData":
                 case.outcome = Outcome.FAILED
                 case.message = (f"your code returned something the grader cannot read: {exc.info.get('message')}")
+                case.hint = ("Return plain values: numbers, strings, lists, tuples, dicts or tensors. A generator, "
+                             "zip or map object is lazy: wrap it in list(...).")
             elif exc.type == "NotImplementedError":
                 case.outcome = Outcome.MISSING
                 case.message = "not attempted yet: the starter code still raises NotImplementedError"

@@ -1,3 +1,4 @@
+# expect: partial | for/while loop
 def double_odds(nums):
     out = []
     for n in nums:

@@ -1,2 +1,3 @@
+# expect: failed | generator expression
 def double_odds(nums):
     return (n * 2 for n in nums if n % 2 == 1)

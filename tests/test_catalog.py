@@ -1,0 +1,39 @@
+"""The catalogue reads exercise folders and refuses malformed ones clearly."""
+import pytest
+
+from grader.catalog import load_catalog, load_exercise, select
+from grader.config import REPO_ROOT, ConfigError
+
+
+def make(tmp_path, name, body):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "exercise.toml").write_text(body)
+    return folder
+
+
+GOOD = 'id = "{id}"\ntitle = "T"\nkind = "code"\npoints = 2\nnames = ["f"]\n'
+
+
+def test_catalogue_is_in_questionnaire_order(tmp_path):
+    for name in ("fr2", "q10", "fr1", "q02"):
+        make(tmp_path, name, GOOD.format(id=name))
+    assert [ex.id for ex in load_catalog(tmp_path)] == ["q02", "q10", "fr1", "fr2"]
+
+
+@pytest.mark.parametrize("body, words", [
+    ('id = "q01"\n', "lacks"),
+    (GOOD.format(id="q02"), "must match its folder"),
+    (GOOD.format(id="q01").replace('"code"', '"essay"'), "kind 'essay'"),
+    ("id = ", "q01"),
+])
+def test_malformed_exercise_files_are_reported(tmp_path, body, words):
+    with pytest.raises(ConfigError, match=words):
+        load_exercise(make(tmp_path, "q01", body))
+
+
+def test_select_accepts_short_ids_and_rejects_unknown_ones():
+    catalog = load_catalog(REPO_ROOT / "exercises")
+    assert [ex.id for ex in select(catalog, ["Q4"])] == ["q04"]
+    with pytest.raises(ConfigError, match="unknown exercise"):
+        select(catalog, ["q404"])

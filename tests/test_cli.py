@@ -1,0 +1,78 @@
+"""The command line: a thin layer, so these tests check wiring, exit codes and messages."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from grader.cli import main
+
+RIGHT = "def double_odds(nums):\n    return [2 * n for n in nums if n % 2 == 1]\n"
+WRONG = "def double_odds(nums):\n    return [2 * n for n in nums]\n"
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, [str(a) for a in args])
+
+
+def test_list_shows_the_catalogue(cli):
+    out = cli("list")
+    assert out.exit_code == 0
+    assert "q04" in out.output and "List comprehension" in out.output and "code" in out.output
+
+
+def test_check_exit_status_follows_the_public_tests(cli, make_script):
+    good, bad = make_script(RIGHT, "good.py"), make_script(WRONG, "bad.py")
+    passed = cli("check", good, "-e", "q04")
+    assert passed.exit_code == 0, passed.output
+    assert "public tests passed; hidden tests will run when graded" in passed.output
+    failed = cli("check", bad, "-e", "q04")
+    assert failed.exit_code == 1 and "q04" in failed.output
+
+
+def test_check_json_prints_the_result_document(cli, make_script):
+    out = cli("check", make_script(WRONG), "--exercise", "q04", "--json")
+    doc = json.loads(out.output)
+    assert doc["mode"] == "check" and doc["max_score"] == 2 and doc["exercises"][0]["id"] == "q04"
+    assert all(c["visibility"] == "public" for c in doc["exercises"][0]["cases"])
+
+
+def test_grade_writes_results_reports_and_a_gradebook(cli, make_script, tmp_path):
+    out_dir = tmp_path / "graded"
+    out = cli("grade", make_script(RIGHT, "ann.py"), make_script(WRONG, "bo.py"), "--out", out_dir, "-e", "q04")
+    assert out.exit_code == 0, out.output
+    for name in ("ann", "bo"):
+        assert json.loads((out_dir / name / "result.json").read_text())["max_score"] == 2
+        assert (out_dir / name / "report.html").is_file()
+    assert "ann" in (out_dir / "gradebook.csv").read_text()
+    assert "ann/report.html" in out.output
+
+
+def test_unknown_exercise_and_bad_settings_are_usage_errors(cli, make_script, tmp_path):
+    out = cli("grade", make_script(RIGHT), "--out", tmp_path, "-e", "q99")
+    assert out.exit_code == 2 and "unknown exercise 'q99'" in out.output
+    out = cli("check", make_script(RIGHT), "--timeout", "-3")
+    assert out.exit_code == 2 and "timeout" in out.output and "command line" in out.output
+
+
+def test_grade_stops_before_work_when_data_is_missing(cli, make_script, tmp_path, monkeypatch):
+    import grader.preflight as preflight
+
+    monkeypatch.setattr(preflight, "dataset_problem", lambda name: "not fetched: run grader data fetch mnist")
+    from grader.catalog import load_catalog
+    from grader.config import REPO_ROOT
+
+    if not any(ex.data for ex in load_catalog(REPO_ROOT / "exercises")):
+        pytest.skip("no exercise needs extra data")
+    out = cli("grade", make_script(RIGHT), "--out", tmp_path / "o")
+    assert out.exit_code == 1 and "grader data fetch mnist" in out.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_data_verify_and_export(cli, tmp_path):
+    out = cli("data", "verify")
+    assert out.exit_code == 0 and "mnist_sample" in out.output and "ok" in out.output
+    out = cli("data", "export", tmp_path / "sample")
+    assert out.exit_code == 0
+    assert len(list((tmp_path / "sample" / "valid" / "3").glob("*.png"))) == 1010
