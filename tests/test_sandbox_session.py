@@ -139,3 +139,24 @@ def test_a_value_too_big_for_the_grader_is_refused():
         s.start()
         with pytest.raises(StudentCrash, match="cannot accept|limit"):
             s.call("big")
+
+
+def _process_cap_available() -> bool:
+    import os
+
+    from grader.sandbox.process import _PidsCgroup
+
+    group = _PidsCgroup.create(8)
+    if group is not None:
+        group.remove()
+        return True
+    return os.getuid() != 0
+
+
+@pytest.mark.skipif(not _process_cap_available(), reason="no pids cgroup and running as root: no process cap")
+def test_fork_bomb_ends_quietly_and_the_next_cell_still_runs():
+    bomb = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+    with session_of(bomb, "def ok():\n    return 1", timeout=4, max_processes=64) as s:
+        s.start()
+        assert s.cells[0].status == "timeout"
+        assert s.call("ok") == 1

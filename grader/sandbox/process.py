@@ -255,7 +255,11 @@ class SandboxProcess:
 
 
 def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc."""
+    """Memory of a process and all its descendants, from /proc.
+
+    Proportional set size (PSS) where the kernel offers it, so pages shared after ``fork`` (torch's libraries)
+    are counted once, not once per child; resident set size otherwise.
+    """
     total, stack, seen = 0, [root], set()
     while stack:
         pid = stack.pop()
@@ -263,17 +267,28 @@ def _tree_rss_kb(root: int) -> int:
             continue
         seen.add(pid)
         try:
-            with open(f"/proc/{pid}/status", "rb") as fh:
-                for line in fh:
-                    if line.startswith(b"VmRSS:"):
-                        total += int(line.split()[1])
-                        break
+            total += _pss_kb(pid)
             for tid in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
                     stack.extend(int(c) for c in fh.read().split())
         except (OSError, ValueError):
             continue
     return total
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/status", "rb") as fh:
+        for line in fh:
+            if line.startswith(b"VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 class _PidsCgroup:
@@ -291,6 +306,7 @@ class _PidsCgroup:
                 continue
             if root == Path("/sys/fs/cgroup") and not (root / "cgroup.subtree_control").exists():
                 continue
+            cls._remove_stale(root)
             path = root / f"mnist-grader-{os.getpid()}-{time.monotonic_ns()}"
             try:
                 path.mkdir()
@@ -299,6 +315,17 @@ class _PidsCgroup:
             except OSError:
                 shutil.rmtree(path, ignore_errors=True)
         return None
+
+    @staticmethod
+    def _remove_stale(root: Path) -> None:
+        """Groups left by a grader that was killed before it could clean up (empty once its sandboxes died)."""
+        for group in root.glob("mnist-grader-*"):
+            owner = group.name.split("-")[2]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                try:
+                    group.rmdir()
+                except OSError:
+                    pass
 
     def join(self, pid: int) -> None:
         with open(self.path / "cgroup.procs", "w") as fh:
