@@ -44,7 +44,12 @@ def percent(score: float, max_score: float) -> str:
 
 
 def points(score: float, max_score: float) -> str:
-    return f"{fmt_number(score)}/{fmt_number(max_score)}"
+    """Points to two decimals at most: case weights are shares of an exercise, and 0.2857 reads as noise."""
+    return f"{_two(score)}/{_two(max_score)}"
+
+
+def _two(value: float) -> str:
+    return fmt_number(round(value, 2)) if isinstance(value, float) else fmt_number(value)
 
 
 class _Painter:
