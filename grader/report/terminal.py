@@ -112,6 +112,11 @@ def _exercise_lines(ex: ExerciseResult, widths: tuple[int, int, int], paint: _Pa
     if ex.outcome is Outcome.PASSED:
         return out
     failing = [c for c in ex.cases if c.outcome is not Outcome.PASSED]
+    if ex.outcome is Outcome.MISSING and failing and len({c.message for c in failing}) == 1:
+        # Every case says the same thing ("double_odds is not defined"): say it once.
+        out += [f"{indent}{ln}" for ln in _lines(failing[0].message, False)]
+        hints = [c.hint for c in failing if c.hint]
+        return out + [f"{indent}    hint: {ln}" for ln in _lines(hints[0], False)] if hints else out
     for case in failing[:SHORT_CASES]:
         out += _case_lines(case, paint, False, indent)
     if len(failing) > SHORT_CASES:
