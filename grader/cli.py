@@ -122,7 +122,7 @@ def _run_batch(paths, out_dir, settings, ids):
         r = item.result
         pct = 100 * r.score / r.max_score if r.max_score else 0.0
         flags = "" if not r.grader_errors else "  (grader errors: see report)"
-        click.echo(f"[{number}/{total}] {r.submission}: {r.score:g}/{r.max_score:g} ({pct:.0f}%) in "
+        click.echo(f"[{number}/{total}] {r.submission}: {round(r.score, 2):g}/{r.max_score:g} ({pct:.0f}%) in "
                    f"{r.timings.get('total', 0):.1f} s{flags}", err=True)
 
     graded = grade_many(paths, out_dir, settings, exercise_ids=ids, on_start=started, on_done=done,
@@ -139,7 +139,7 @@ def summary_table(results, reports) -> str:
     lines = [head]
     for result, report in zip(results, reports):
         cells = " ".join(f"{ex.score:5.3g}" for ex in result.exercises)
-        total = f"{result.score:g}/{result.max_score:g}"
+        total = f"{round(result.score, 2):g}/{result.max_score:g}"
         lines.append(f"{result.submission[:24]:24} {cells} {total:>9}  {report}")
     return "\n".join(lines)
 
@@ -231,14 +231,16 @@ def data_export(dest):
 @click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--check", "check_only", is_flag=True, help="Fail if the committed notebooks are out of date.")
 def build_cmd(solutions_dir, check_only):
-    """Rebuild exercises/workbook.ipynb and solutions/reference.ipynb from the exercise folders."""
+    """Rebuild exercises/workbook.ipynb, solutions/reference.ipynb and solutions/examples/*.ipynb from sources."""
     from grader.catalog import load_catalog
-    from grader.workbook import build, dumps, solution_of, starter_of, write
+    from grader.workbook import build, dumps, example_of, solution_of, starter_of, write
 
     settings = _settings(solutions_dir=solutions_dir)
     catalog = load_catalog(settings.exercises_dir)
     targets = {settings.exercises_dir / "workbook.ipynb": build(catalog, starter_of),
                settings.solutions_dir / "reference.ipynb": build(catalog, solution_of(settings.solutions_dir))}
+    for spec in sorted((settings.solutions_dir / "examples").glob("*.toml")):
+        targets[spec.with_suffix(".ipynb")] = build(catalog, example_of(spec, settings.solutions_dir))
     stale = []
     for path, nb in targets.items():
         current = path.read_text(encoding="utf-8") if path.exists() else None

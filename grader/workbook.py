@@ -36,6 +36,14 @@ def solution_of(solutions_dir: Path) -> Callable[[Exercise], Path]:
     return lambda ex: solutions_dir / ex.id / "solution.py"
 
 
+def example_of(spec: Path, solutions_dir: Path) -> Callable[[Exercise], Path]:
+    """Answers chosen per exercise by an example spec (``solutions/examples/*.toml``); starters elsewhere."""
+    from grader.config import tomllib
+
+    answers = tomllib.loads(spec.read_text(encoding="utf-8")).get("answers", {})
+    return lambda ex: solutions_dir / ex.id / answers[ex.id] if ex.id in answers else starter_of(ex)
+
+
 def build(exercises: list[Exercise], code_for: Callable[[Exercise], Path], title: str = INTRO):
     """A notebook with a prompt and a code cell per exercise, the code taken from ``code_for(exercise)``."""
     nb = nbformat.v4.new_notebook()

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from grader.catalog import Exercise
+from grader.data import DataError
 from grader.judge.api import Failure
 from grader.results import CaseResult, Outcome, Visibility
 from grader.sandbox.session import StudentCrash, StudentError, StudentTimeout
@@ -43,10 +44,11 @@ class SubmissionClient:
     def put(self, key: str, value) -> None:
         self._backend.put(key, value)
 
-    def harness(self, function: str, timeout: float | None = None, **params):
-        """Run ``function`` from the exercise's public ``harness.py`` inside the sandbox."""
+    def harness(self, function: str, timeout: float | None = None, device: str | None = None, **params):
+        """Run ``function`` from the exercise's public ``harness.py`` inside the sandbox (on *device*, or the
+        grading device)."""
         source = self.exercise.harness.read_text(encoding="utf-8")
-        return self._backend.harness(source, function, timeout=timeout, device=self.device, **params)
+        return self._backend.harness(source, function, timeout=timeout, device=device or self.device, **params)
 
     def definition(self, name: str):
         return self.submission.definition(name)
@@ -199,6 +201,11 @@ class GraderPlugin:
         elif isinstance(exc, AssertionError):
             case.outcome = Outcome.FAILED
             case.message = str(exc).split("\n")[0][:300] if visibility is Visibility.PUBLIC else name
+        elif isinstance(exc, DataError):
+            case.outcome = Outcome.ERROR
+            case.message = ("this check needs data that is not on the grading machine, so it could not run (not "
+                            "your fault); your instructor will fetch it and regrade")
+            self.grader_errors.append(f"{name}: {exc}"[:500])
         else:
             # The suite itself broke: a grader problem, reported as such and never blamed on the student.
             case.outcome = Outcome.ERROR
