@@ -160,3 +160,21 @@ def test_fork_bomb_ends_quietly_and_the_next_cell_still_runs():
         s.start()
         assert s.cells[0].status == "timeout"
         assert s.call("ok") == 1
+
+
+def test_files_larger_than_the_limit_cannot_be_written():
+    code = ("def fill():\n    try:\n        with open('big.bin', 'wb') as fh:\n"
+            "            fh.write(b'x' * (8 << 20))\n        return 'wrote'\n"
+            "    except OSError as e:\n        return e.strerror")
+    with session_of(code, max_file_mb=2) as s:
+        s.start()
+        assert s.call("fill") in ("File too large", "No space left on device")
+
+
+def test_cpu_time_is_limited_from_outside():
+    with session_of("while True:\n    pass", "def ok():\n    return 1", cpu_seconds=2, timeout=30) as s:
+        began = time.monotonic()
+        s.start()
+        assert s.cells[0].status == "died" and "CPU time" in s.cells[0].message
+        assert time.monotonic() - began < 25
+        assert s.call("ok") == 1

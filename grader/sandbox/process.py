@@ -213,12 +213,20 @@ class SandboxProcess:
         if self.killed_for == "timeout":
             return SandboxError("timed out", "timeout")
         code = self.proc.returncode if self.proc else None
+        if code is not None and code > 128 and self.iso.level == isolation.NAMESPACES:
+            code = -(code - 128)  # bubblewrap reports a child killed by signal N as exit status 128 + N
         if code is not None and code < 0:
-            name = signal.Signals(-code).name
-            why = {"SIGXCPU": "ran out of CPU time", "SIGXFSZ": "wrote a file larger than the limit",
-                   "SIGKILL": "was killed", "SIGSEGV": "crashed (segmentation fault)"}.get(name, name)
-            return SandboxError(f"the sandbox process {why}", "died")
-        return SandboxError(f"{what} (exit status {code})", "died")
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            why = {"SIGXCPU": f"ran out of CPU time ({self.limits.cpu_seconds} s)",
+                   "SIGXFSZ": "wrote a file larger than the limit", "SIGKILL": "was killed",
+                   "SIGSEGV": "crashed the interpreter (segmentation fault)"}.get(name, f"was stopped by {name}")
+            return SandboxError(why, "died")
+        if code is not None:
+            return SandboxError(f"ended the sandbox process (exit status {code}, as os._exit() does)", "died")
+        return SandboxError(what, "died")
 
     # ------------------------------------------------------------------------------------------ watchers
     def _drain_output(self, fd: int) -> None:
