@@ -76,3 +76,15 @@ def test_data_verify_and_export(cli, tmp_path):
     out = cli("data", "export", tmp_path / "sample")
     assert out.exit_code == 0
     assert len(list((tmp_path / "sample" / "valid" / "3").glob("*.png"))) == 1010
+
+
+def test_data_verify_fails_on_a_tampered_cache(cli, tmp_path, monkeypatch):
+    import numpy as np
+
+    fake = {"x_train": np.zeros((60000, 28, 28), np.uint8), "y_train": np.zeros(60000, np.uint8),
+            "x_test": np.zeros((10000, 28, 28), np.uint8), "y_test": np.zeros(10000, np.uint8)}
+    np.savez_compressed(tmp_path / "mnist_full.npz", **fake)
+    monkeypatch.setenv("GRADER_CACHE", str(tmp_path))
+    out = cli("data", "verify")
+    assert out.exit_code == 1 and "do not match checksums.json" in out.output
+    assert "MISMATCH" in out.output and "mnist_sample" in out.output  # the embedded sample is still listed

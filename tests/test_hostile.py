@@ -74,3 +74,15 @@ def test_searching_the_disk_for_answers_finds_nothing(make_script, grade_it):
         "            return scope['double_odds'](nums)\n"
         "    return None\n")
     assert q04(grade_it(path, ["q04"], timeout=60)).score == 0
+
+
+def test_patched_tensor_comparisons_cannot_pass_a_wrong_tensor_answer(make_script, grade_it):
+    path = make_script("import torch\n"
+                       "torch.allclose = lambda *a, **k: True\n"
+                       "torch.equal = lambda *a, **k: True\n"
+                       "torch.Tensor.__eq__ = lambda *a, **k: True\n"
+                       "torch.testing.assert_close = lambda *a, **k: None\n"
+                       "def doubled_corner(t):\n    return t[1:, 1:]\n")
+    ex = grade_it(path, ["q09"]).exercise("q09")
+    assert ex.outcome is not Outcome.PASSED
+    assert any("t*2" in c.message or "doubled" in c.message for c in ex.cases if c.outcome is Outcome.FAILED)
