@@ -17,6 +17,7 @@ from pathlib import Path
 from grader import __version__
 from grader.config import Settings
 from grader.grading import grade
+from grader.overrides import apply as apply_overrides
 from grader.report import render_html, write_gradebook_csv, write_result
 from grader.results import SubmissionResult
 
@@ -46,7 +47,7 @@ def safe_name(stem: str, taken: set[str]) -> str:
 def grade_many(paths: Iterable[Path], out_dir: Path, settings: Settings, *, exercise_ids=None,
                on_start: Callable[[Path, int], None] | None = None,
                on_done: Callable[[Graded, int], None] | None = None,
-               on_case: Callable[[str, str], None] | None = None) -> list[Graded]:
+               on_case: Callable[[str, str], None] | None = None, overrides: dict | None = None) -> list[Graded]:
     out_dir.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     graded: list[Graded] = []
@@ -62,6 +63,8 @@ def grade_many(paths: Iterable[Path], out_dir: Path, settings: Settings, *, exer
                                                      traceback.format_exc(limit=3)[-1000:]],
                                       grader_version=__version__,
                                       created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        if overrides:
+            result.notes.extend(apply_overrides(result, overrides))
         folder = out_dir / name
         folder.mkdir(parents=True, exist_ok=True)
         write_result(result, folder / "result.json")

@@ -25,6 +25,17 @@ class Exercise:
     section: str = ""
     data: tuple[str, ...] = ()  # datasets its suite needs beyond the embedded sample, e.g. ("mnist_full",)
     folder: Path = field(default=Path("."), compare=False)
+    choice: dict | None = field(default=None, compare=False)  # {name, mode, options}: scored against key.toml
+    written: dict | None = field(default=None, compare=False)  # {points, prompt}: scored against rubric.toml
+
+    @property
+    def written_points(self) -> float:
+        return float(self.written.get("points", 1)) if self.written else 0.0
+
+    @property
+    def total_points(self) -> float:
+        """The runnable part (code tests or the choice) plus the written answer."""
+        return self.points + self.written_points
 
     @property
     def public_tests(self) -> Path:
@@ -37,6 +48,9 @@ class Exercise:
 
     def hidden_tests(self, solutions_dir: Path) -> Path:
         return solutions_dir / self.id / "test_hidden.py"
+
+    def has_code_tests(self, solutions_dir: Path | None = None) -> bool:
+        return self.public_tests.is_file() or bool(solutions_dir and self.hidden_tests(solutions_dir).is_file())
 
 
 def load_exercise(folder: Path) -> Exercise:
@@ -52,9 +66,19 @@ def load_exercise(folder: Path) -> Exercise:
         raise ConfigError(f"{spec}: id {data['id']!r} must match its folder name {folder.name!r}")
     if data["kind"] not in KINDS:
         raise ConfigError(f"{spec}: kind {data['kind']!r} is not one of {', '.join(KINDS)}")
+    choice, written = data.get("choice"), data.get("written")
+    if choice is not None:
+        if choice.get("mode") not in ("single", "multi", "order") or not choice.get("name") \
+                or not isinstance(choice.get("options"), dict) or not choice["options"]:
+            raise ConfigError(f"{spec}: [choice] needs name, mode (single, multi or order) and options")
+        if choice["name"] not in data["names"]:
+            raise ConfigError(f"{spec}: the choice variable {choice['name']!r} must be listed in names")
+    if written is not None and not str(written.get("prompt", "")).strip():
+        raise ConfigError(f"{spec}: [written] needs a prompt")
     return Exercise(id=data["id"], title=data["title"], kind=data["kind"], points=float(data["points"]),
                     names=tuple(data["names"]), question=str(data.get("question", "")),
-                    section=str(data.get("section", "")), data=tuple(data.get("data", ())), folder=folder)
+                    section=str(data.get("section", "")), data=tuple(data.get("data", ())), folder=folder,
+                    choice=choice, written=written)
 
 
 def _order(exercise_id: str) -> tuple[int, int]:

@@ -86,7 +86,9 @@ def check(path, exercise, as_json, verbose, timeout):
 @click.option("--exercise", "-e", multiple=True, help="Only these exercises (ids like q04, or q04,q09).")
 @click.option("--skip-unavailable", is_flag=True,
               help="Leave out exercises whose data is not on this machine instead of stopping.")
-def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_unavailable):
+@click.option("--overrides", "overrides_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="CSV of instructor scores (submission,exercise,score[,comment]) that win over computed ones.")
+def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_unavailable, overrides_file):
     """Grade submissions against the hidden suites; write reports and a gradebook."""
     from grader.catalog import load_catalog, select
     from grader.preflight import unavailable
@@ -105,10 +107,18 @@ def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_una
                                    "Fetch the data first, or pass --skip-unavailable to grade the others.")
     for ex_id, why in missing.items():
         click.echo(f"skipping {ex_id}: {why}", err=True)
-    _run_batch(paths, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing])
+    overrides = None
+    if overrides_file:
+        from grader.overrides import OverrideError, load
+
+        try:
+            overrides = load(overrides_file)
+        except OverrideError as exc:
+            raise click.UsageError(str(exc)) from None
+    _run_batch(paths, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing], overrides)
 
 
-def _run_batch(paths, out_dir, settings, ids):
+def _run_batch(paths, out_dir, settings, ids, overrides=None):
     from grader.batch import grade_many
 
     _warn_isolation()
@@ -126,7 +136,7 @@ def _run_batch(paths, out_dir, settings, ids):
                    f"{r.timings.get('total', 0):.1f} s{flags}", err=True)
 
     graded = grade_many(paths, out_dir, settings, exercise_ids=ids, on_start=started, on_done=done,
-                        on_case=_case_progress())
+                        on_case=_case_progress(), overrides=overrides)
     _clear_status()
     click.echo(summary_table([g.result for g in graded], [g.report for g in graded]))
     click.echo(f"gradebook: {out_dir / 'gradebook.csv'}")
@@ -233,12 +243,13 @@ def data_export(dest):
 def build_cmd(solutions_dir, check_only):
     """Rebuild exercises/workbook.ipynb, solutions/reference.ipynb and solutions/examples/*.ipynb from sources."""
     from grader.catalog import load_catalog
-    from grader.workbook import build, dumps, example_of, solution_of, starter_of, write
+    from grader.workbook import build, dumps, example_of, reference_answer, solution_of, starter_of, write
 
     settings = _settings(solutions_dir=solutions_dir)
     catalog = load_catalog(settings.exercises_dir)
     targets = {settings.exercises_dir / "workbook.ipynb": build(catalog, starter_of),
-               settings.solutions_dir / "reference.ipynb": build(catalog, solution_of(settings.solutions_dir))}
+               settings.solutions_dir / "reference.ipynb": build(catalog, solution_of(settings.solutions_dir),
+                                                                  answer_for=reference_answer(settings.solutions_dir))}
     for spec in sorted((settings.solutions_dir / "examples").glob("*.toml")):
         targets[spec.with_suffix(".ipynb")] = build(catalog, example_of(spec, settings.solutions_dir))
     stale = []

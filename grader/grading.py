@@ -17,7 +17,8 @@ from grader.config import Settings, resolve_device
 from grader.judge.runner import run_suites, suite_files
 from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
 from grader.sandbox import isolation
-from grader.sandbox.session import Session
+from grader.judge import choice, rubric
+from grader.sandbox.session import Session, StudentCrash, StudentError, StudentTimeout
 
 
 def data_loaders() -> dict:
@@ -55,10 +56,12 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     files = suite_files(exercises, solutions)
     session = Session(sub, settings.limits, device, settings.max_restarts, python)
     plugin = None
+    choices: dict = {}
     try:
         session.start()
         tests_began = time.perf_counter()
         plugin = run_suites(session, sub, files, device, data_loaders(), on_case)
+        choices = {ex.id: _read_choice(ex, session) for ex in exercises if ex.choice}
         result.timings["tests"] = round(time.perf_counter() - tests_began, 3)
     except Exception as exc:  # noqa: BLE001 - the grader's own failure must not lose the batch
         result.grader_errors.append(f"grading stopped: {type(exc).__name__}: {exc}")
@@ -74,7 +77,13 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     cases = plugin.cases if plugin else {}
     artifacts = plugin.artifacts if plugin else {}
     for ex in exercises:
-        result.exercises.append(_exercise_result(ex, cases.get(ex.id, []), artifacts.get(ex.id, {}), session))
+        try:
+            result.exercises.append(_exercise_result(ex, cases.get(ex.id, []), artifacts.get(ex.id, {}), session,
+                                                     sub, solutions, choices.get(ex.id)))
+        except (OSError, ValueError) as exc:  # a missing or malformed key or rubric: the grader's problem
+            result.grader_errors.append(f"{ex.id}: {type(exc).__name__}: {exc}")
+            result.exercises.append(ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=Outcome.ERROR,
+                                                   score=0.0, max_score=ex.total_points))
         if ex.id not in cases and any(f[0].id == ex.id for f in files.values()) and not result.grader_errors:
             result.grader_errors.append(f"{ex.id}: its suite produced no cases")
     for report in session.cells.values():
@@ -83,20 +92,58 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     return _finish(result, began)
 
 
-def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, session: Session) -> ExerciseResult:
+def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, session: Session, sub,
+                     solutions: Path | None, chosen) -> ExerciseResult:
+    if ex.choice:
+        cases = cases + [_choice_case(ex, chosen, solutions)]
     cases = _scaled(cases, ex.points)
     feedback = [_cell_line(r) for r in sorted(session.cells.values(), key=lambda r: r.index)
                 if r.exercise == ex.id and r.status not in ("ok",)]
     worst = _worst_cell(session, ex.id)
-    if worst and all(c.outcome is Outcome.MISSING for c in cases):
+    if worst and cases and all(c.outcome is Outcome.MISSING for c in cases):
         # The answer is missing *because* its cell failed: say so instead of "not defined".
         outcome = Outcome.TIMEOUT if worst.status == "timeout" else Outcome.ERROR
         for case in cases:
             case.outcome = outcome
             case.message = f"{case.message.split(':')[0]} because its cell failed: {_cell_line(worst)}"
+    if ex.written:
+        cases += _scaled([_written_case(ex, sub.answers.get(ex.id), solutions)], ex.written_points)
     outcome, score, _ = ExerciseResult.summarise(cases)
     return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=outcome,
-                          score=min(round(score, 4), ex.points), max_score=ex.points, cases=cases, feedback=feedback, artifacts=artifacts)
+                          score=min(round(score, 4), ex.total_points), max_score=ex.total_points, cases=cases,
+                          feedback=feedback, artifacts=artifacts)
+
+
+def _read_choice(ex: Exercise, session: Session):
+    """The student's choice variable as plain data, or a ready CaseResult saying why it could not be read."""
+    name = ex.choice["name"]
+    try:
+        return session.get(name)
+    except StudentError as exc:
+        if exc.type == "NameError":
+            return None
+        return CaseResult(name=choice.NAME, outcome=Outcome.FAILED, score=0.0, max_score=1.0,
+                          message=f"{name} could not be read: {exc.describe()}",
+                          hint='Set it to plain letters, e.g. "b" or ["a", "c"].')
+    except (StudentTimeout, StudentCrash) as exc:
+        return CaseResult(name=choice.NAME, outcome=Outcome.ERROR, score=0.0, max_score=1.0,
+                          message=f"{name} could not be read: {exc}")
+
+
+def _choice_case(ex: Exercise, value, solutions: Path | None) -> CaseResult:
+    """The choice scored against the hidden key, or only checked for form in a self-check."""
+    if isinstance(value, CaseResult):
+        return value
+    if solutions is None:
+        return choice.check_format(value, ex.choice)
+    return choice.score(value, ex.choice, choice.load_key(solutions / ex.id / "key.toml"))
+
+
+def _written_case(ex: Exercise, text: str | None, solutions: Path | None) -> CaseResult:
+    if solutions is None:
+        return rubric.check_present(text)
+    prompt = ex.written["prompt"] + "\n" + (ex.folder / "prompt.md").read_text(encoding="utf-8")
+    return rubric.score(text, rubric.load_rubric(solutions / ex.id / "rubric.toml"), prompt)
 
 
 def _scaled(cases: list[CaseResult], points: float) -> list[CaseResult]:
@@ -127,11 +174,11 @@ def _cell_line(report) -> str:
 
 
 def _unreadable(ex: Exercise, why: str) -> ExerciseResult:
-    case = CaseResult(name="submission could be read", outcome=Outcome.ERROR, score=0.0, max_score=ex.points,
+    case = CaseResult(name="submission could be read", outcome=Outcome.ERROR, score=0.0, max_score=ex.total_points,
                       visibility=Visibility.PUBLIC, message=why,
                       hint="Open the file in Jupyter, check it runs, save it, and submit that file.")
     return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=Outcome.ERROR, score=0.0,
-                          max_score=ex.points, cases=[case])
+                          max_score=ex.total_points, cases=[case])
 
 
 def _finish(result: SubmissionResult, began: float) -> SubmissionResult:

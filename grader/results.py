@@ -6,6 +6,7 @@ plain data: no student object, no exception instance, nothing that cannot round-
 """
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -54,13 +55,14 @@ class CaseResult:
     expected: str | None = None  # public cases only
     actual: str | None = None  # public cases only
     duration: float = 0.0
+    needs_review: bool = False  # a provisional score (written answers) an instructor should look at
+    details: dict[str, Any] = field(default_factory=dict)  # e.g. rubric concepts found and missed
 
     def redacted(self) -> "CaseResult":
         """The form a student may see: hidden cases lose expected/actual values."""
         if self.visibility is Visibility.PUBLIC:
             return self
-        return CaseResult(self.name, self.outcome, self.score, self.max_score, self.visibility,
-                          self.message, self.hint, None, None, self.duration)
+        return dataclasses.replace(self, expected=None, actual=None)
 
 
 @dataclass
@@ -76,6 +78,11 @@ class ExerciseResult:
     cases: list[CaseResult] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)  # cell errors, neutralised magics, notes
     artifacts: dict[str, Any] = field(default_factory=dict)  # plain data for pictures (curves, matrices)
+    override: dict[str, Any] | None = None  # {score, comment, computed}: the instructor's word, which wins
+
+    @property
+    def needs_review(self) -> bool:
+        return self.override is None and any(c.needs_review for c in self.cases)
 
     @staticmethod
     def summarise(cases: list[CaseResult]) -> tuple[Outcome, float, float]:

@@ -21,6 +21,9 @@ from pathlib import Path
 
 import nbformat
 
+ANSWER_MARKER = re.compile(r"^\s*(?:\*\*)?\s*your answer\s*\(\s*(q\d+|fr\d+)\s*\)\s*:?\s*(?:\*\*)?\s*:?\s*",
+                           re.IGNORECASE)
+PLACEHOLDER = "_Write your answer here (one to three sentences)._"
 MARKER = re.compile(r"^\s*#\s*\|?\s*exercise\s*:\s*([A-Za-z0-9_]+)\s*$", re.IGNORECASE)
 PERCENT = re.compile(r"^#\s*%%(.*)$")
 LINE_MAGIC = re.compile(r"^(\s*)(?:([\w.\[\]'\", ]+?)\s*=\s*)?([!%].*)$")
@@ -45,6 +48,7 @@ class Submission:
     cells: list[Cell] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     load_error: str | None = None
+    answers: dict[str, str] = field(default_factory=dict)  # written answers by exercise id (markdown cells)
 
     @property
     def source(self) -> str:
@@ -88,9 +92,9 @@ def load(path: str | Path, exercise_names: dict[str, list[str]] | None = None,
         except UnicodeDecodeError as exc:
             raise _Bad(f"the file is not UTF-8 text (bad byte at position {exc.start})") from None
         if sub.format == "ipynb":
-            sources = _notebook_cells(text, sub.notes)
+            sources = _notebook_cells(text, sub.notes, sub.answers)
         elif sub.format == "py":
-            sources = _script_cells(text)
+            sources = _script_cells(text, sub.answers)
         else:
             raise _Bad(f"unsupported file type {path.suffix or '(none)'!r}: submit a .ipynb or .py file")
     except _Bad as exc:
@@ -110,7 +114,24 @@ class _Bad(Exception):
     pass
 
 
-def _notebook_cells(text: str, notes: list[str]) -> list[tuple[str, str | None]]:
+def answer_text(source: str, marked: str | None = None) -> tuple[str | None, str]:
+    """(exercise id, answer) of a markdown answer cell, or (None, "") when the cell is not an answer."""
+    lines = source.strip().splitlines()
+    exercise = marked.lower() if marked else None
+    if lines:
+        match = ANSWER_MARKER.match(lines[0])
+        if match:
+            exercise = exercise or match.group(1).lower()
+            if exercise and exercise[0] == "q" and exercise[1:].isdigit():
+                exercise = f"q{int(exercise[1:]):02d}"
+            lines[0] = lines[0][match.end():]
+    if exercise is None:
+        return None, ""
+    body = "\n".join(line for line in lines if line.strip() != PLACEHOLDER).strip()
+    return exercise, body
+
+
+def _notebook_cells(text: str, notes: list[str], answers: dict[str, str]) -> list[tuple[str, str | None]]:
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -130,12 +151,18 @@ def _notebook_cells(text: str, notes: list[str]) -> list[tuple[str, str | None]]
         notes.append(f"the notebook's kernel language is {language!r}; its cells were run as Python")
     cells = []
     for cell in nb.cells:
-        if cell.get("cell_type") != "code":
-            continue
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(source)
         meta = cell.get("metadata", {}) or {}
+        if cell.get("cell_type") == "markdown":
+            grader_meta = meta.get("grader") if isinstance(meta.get("grader"), dict) else {}
+            exercise, body = answer_text(str(source), grader_meta.get("answer"))
+            if exercise:
+                answers[exercise] = (answers.get(exercise, "") + "\n" + body).strip()
+            continue
+        if cell.get("cell_type") != "code":
+            continue
         marked = (meta.get("grader", {}) or {}).get("exercise") if isinstance(meta.get("grader"), dict) else None
         for tag in meta.get("tags", []) or []:
             if isinstance(tag, str) and tag.startswith("exercise:"):
@@ -144,20 +171,30 @@ def _notebook_cells(text: str, notes: list[str]) -> list[tuple[str, str | None]]
     return cells
 
 
-def _script_cells(text: str) -> list[tuple[str, str | None]]:
+def _script_cells(text: str, answers: dict[str, str]) -> list[tuple[str, str | None]]:
     lines = text.splitlines(keepends=True)
     if any(PERCENT.match(line) for line in lines):
-        cells, current, marked = [], [], None
+        chunks, current, header = [], [], None
         for line in lines:
             match = PERCENT.match(line)
             if match:
-                if "".join(current).strip():
-                    cells.append(("".join(current), marked or _marker("".join(current))))
-                current, marked = [], _marker("#" + match.group(1)) or _marker(match.group(1))
+                chunks.append((header, current))
+                current, header = [], match.group(1)
                 continue
             current.append(line)
-        if "".join(current).strip():
-            cells.append(("".join(current), marked or _marker("".join(current))))
+        chunks.append((header, current))
+        cells = []
+        for header, body in chunks:
+            source = "".join(body)
+            if header is not None and "[markdown]" in header:
+                marked = re.search(r"answer\s*:\s*(\w+)", header)
+                text_md = "\n".join(re.sub(r"^#\s?", "", ln) for ln in source.splitlines())
+                exercise, answer = answer_text(text_md, marked.group(1) if marked else None)
+                if exercise:
+                    answers[exercise] = answer
+                continue
+            if source.strip():
+                cells.append((source, _marker("#" + (header or "")) or _marker(header or "") or _marker(source)))
         return cells
     try:
         tree = ast.parse(text)

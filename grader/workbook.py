@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 
 from grader.catalog import Exercise
+from grader.submission import PLACEHOLDER
 
 INTRO = """# Chapter 4 workbook: Under the Hood: Training a Digit Classifier
 
@@ -21,8 +22,10 @@ its own with `torch` installed (no download, no fastai).
 
 **Check your work** from a terminal with `grader check workbook.ipynb` (or `grader check workbook.ipynb
 --exercise q04` for one exercise). Those are the public tests; your instructor's hidden tests run when you
-submit. Keep the first line of each code cell (`# exercise: ...`): it tells the grader which exercise the cell
-answers.
+submit. Keep the first line of each code cell (`# exercise: ...`) and of each answer cell (`**Your answer
+(Q4):**`): they tell the grader which exercise a cell answers. Multiple-choice answers are letters in a variable
+(`choice_q12 = "b"`, or a list of letters where several apply or an order is asked). Written answers are scored
+against a rubric of key ideas, and your instructor reviews the ones the rubric is unsure about.
 """
 
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -44,8 +47,26 @@ def example_of(spec: Path, solutions_dir: Path) -> Callable[[Exercise], Path]:
     return lambda ex: solutions_dir / ex.id / answers[ex.id] if ex.id in answers else starter_of(ex)
 
 
-def build(exercises: list[Exercise], code_for: Callable[[Exercise], Path], title: str = INTRO):
-    """A notebook with a prompt and a code cell per exercise, the code taken from ``code_for(exercise)``."""
+def reference_answer(solutions_dir: Path) -> Callable[[Exercise], str | None]:
+    def answer(ex: Exercise) -> str | None:
+        path = solutions_dir / ex.id / "answer.md"
+        return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+    return answer
+
+
+def answer_cell(ex: Exercise, text: str | None):
+    """The markdown cell a student writes their explanation in; its first line tells the grader whose it is."""
+    label = ex.id.upper().replace("Q0", "Q")
+    body = f"**Your answer ({label}):**\n\n{text or PLACEHOLDER}"
+    cell = nbformat.v4.new_markdown_cell(body)
+    cell.metadata["grader"] = {"answer": ex.id}
+    return _cell(cell, f"{ex.id}-answer")
+
+
+def build(exercises: list[Exercise], code_for: Callable[[Exercise], Path], title: str = INTRO,
+          answer_for: Callable[[Exercise], str | None] | None = None):
+    """A notebook with, per exercise, its prompt, a code cell (from ``code_for``) and, for questions that ask for
+    an explanation, an answer cell (text from ``answer_for``, else a placeholder)."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = KERNEL
     nb.metadata["language_info"] = {"name": "python"}
@@ -60,6 +81,10 @@ def build(exercises: list[Exercise], code_for: Callable[[Exercise], Path], title
         code_cell = nbformat.v4.new_code_cell(f"# exercise: {ex.id}\n{code}")
         code_cell.metadata["grader"] = {"exercise": ex.id}
         nb.cells.append(_cell(code_cell, f"{ex.id}-code"))
+        if ex.written:
+            question = nbformat.v4.new_markdown_cell(f"**Explain ({ex.question}):** {ex.written['prompt'].strip()}")
+            nb.cells.append(_cell(question, f"{ex.id}-question"))
+            nb.cells.append(answer_cell(ex, answer_for(ex) if answer_for else None))
     return nb
 
 

@@ -33,7 +33,7 @@ def test_columns_are_the_union_in_first_seen_order(tmp_path):
     rows = read_rows(write_gradebook_csv([make_result(), second_result()], tmp_path / "g.csv"))
     ids = ["q04", "q09", "q26", "fr1", "fr2", "q10"]
     assert rows[0] == (["submission", "path", "sha256", "score", "max_score", "percent"] + ids
-                       + [f"{i}_outcome" for i in ids] + ["grader_errors"])
+                       + [f"{i}_outcome" for i in ids] + ["grader_errors", "overridden", "needs_review"])
     alice, bob = (dict(zip(rows[0], r)) for r in rows[1:])
     assert alice["score"] == "9" and alice["max_score"] == "19" and alice["percent"] == "47.4"
     assert alice["fr1"] == "4" and alice["fr1_outcome"] == "partial" and alice["q10"] == ""
@@ -60,7 +60,8 @@ def test_gradebook_write_is_atomic_and_replaces(tmp_path):
 
 def test_empty_gradebook_has_a_header(tmp_path):
     rows = read_rows(write_gradebook_csv([], tmp_path / "g.csv"))
-    assert rows == [["submission", "path", "sha256", "score", "max_score", "percent", "grader_errors"]]
+    assert rows == [["submission", "path", "sha256", "score", "max_score", "percent", "grader_errors",
+                     "overridden", "needs_review"]]
 
 
 def test_json_is_sorted_indented_and_round_trips(tmp_path):

@@ -1,7 +1,8 @@
 """The instructor's gradebook: one CSV row per submission, ready for a spreadsheet.
 
 Columns are fixed first (submission, path, sha256, score, max_score, percent), then one score column per
-exercise id, then one ``<id>_outcome`` column per exercise, then the count of grader errors.  Exercises are the
+exercise id, then one ``<id>_outcome`` column per exercise, then the count of grader errors, the exercises an instructor overrode and those whose provisional (rubric) score
+needs review.  Exercises are the
 union over all results in first-seen order, so a submission that skipped an exercise gets empty cells instead of
 shifting columns.  Text cells that a spreadsheet would run as a formula are neutralised, because submission names
 and paths come from students.  The file is written atomically so a crash never leaves half a gradebook.
@@ -40,7 +41,7 @@ def gradebook_rows(results: list[SubmissionResult]) -> list[list[str]]:
     """Header plus one row per result, all strings (numbers in fixed formatting)."""
     ids = exercise_ids(results)
     header = BASE_COLUMNS + [safe_cell(i) for i in ids] + [safe_cell(f"{i}_outcome") for i in ids] + [
-        "grader_errors"]
+        "grader_errors", "overridden", "needs_review"]
     rows = [header]
     for r in results:
         by_id = {ex.id: ex for ex in r.exercises}
@@ -50,6 +51,8 @@ def gradebook_rows(results: list[SubmissionResult]) -> list[list[str]]:
         row += [fmt_number(by_id[i].score) if i in by_id else "" for i in ids]
         row += [by_id[i].outcome.value if i in by_id else "" for i in ids]
         row.append(str(len(r.grader_errors)))
+        row.append(" ".join(ex.id for ex in r.exercises if ex.override))
+        row.append(" ".join(ex.id for ex in r.exercises if ex.needs_review))
         rows.append(row)
     return rows
 

@@ -107,7 +107,8 @@ def _exercise_view(ex: ExerciseResult) -> dict[str, Any]:
     return {"id": ex.id, "anchor": "ex-" + "".join(ch if ch.isalnum() else "-" for ch in ex.id),
             "title": ex.title, "kind": ex.kind, "outcome": ex.outcome.value, "icon": SYMBOLS[ex.outcome],
             "points": points(ex.score, ex.max_score), "cases": [_case_view(c) for c in ex.cases],
-            "feedback": list(ex.feedback), "pictures": pictures(ex.artifacts or {})}
+            "feedback": list(ex.feedback), "pictures": pictures(ex.artifacts or {}),
+            "override": ex.override, "needs_review": ex.needs_review}
 
 
 def context(result: SubmissionResult) -> dict[str, Any]:

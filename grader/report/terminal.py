@@ -104,6 +104,12 @@ def _exercise_lines(ex: ExerciseResult, widths: tuple[int, int, int], paint: _Pa
             f"  {points(ex.score, ex.max_score):>{pts_w}}")
     out = [line.rstrip()]
     indent = " " * (id_w + 4)
+    if ex.override:
+        comment = f" {clean(ex.override['comment'])}" if ex.override.get("comment") else ""
+        out.append(f"{indent}score set by your instructor (computed: {fmt_number(ex.override['computed'])})"
+                   f"{comment}")
+    elif ex.needs_review:
+        out.append(f"{indent}provisional: your instructor will review the written answer")
     if verbose:
         for case in ex.cases:
             out += _case_lines(case, paint, True, indent)

@@ -158,6 +158,10 @@ class Session:
         return self.request({"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
                              "device": device}, timeout)
 
+    def get(self, name: str):
+        """The value of a variable in the student's namespace, as plain data."""
+        return self.request({"op": "get", "name": name})
+
     def put(self, key: str, value) -> None:
         self._puts[key] = value
         self.request({"op": "put", "key": key, "value": value})

@@ -9,6 +9,7 @@ Protocol (frames as in ``wire.py``; requests on the descriptor given as argv[1],
   event ``{"event": "cell_start", "index"}`` then ``{"event": "cell_end", "index", "error", "defined"}``, then
   ``{"event": "exec_done"}``.  The start event lets the grader tell which cell killed or hung the process.
 * ``{"op": "has", "names": [...]}`` -> ``{"ok": {name: kind-or-None}}``
+* ``{"op": "get", "name"}`` -> ``{"ok": value}`` (a variable's value, e.g. a multiple-choice answer)
 * ``{"op": "call", "name", "args", "kwargs", "device"}`` -> ``{"ok": value}`` or ``{"error": {...}}``
 * ``{"op": "put", "key", "value"}`` stores data for harness functions -> ``{"ok": None}``
 * ``{"op": "harness", "source", "function", "params"}`` runs a function from an exercise's *public* harness
@@ -126,6 +127,14 @@ def handle(ns: Namespace, request: dict, reply) -> bool:
         for name in request["names"]:
             found[name] = kind_of(ns.globals[name]) if name in ns.globals else None
         reply({"ok": found})
+        return True
+    if op == "get":
+        name = request["name"]
+        if name not in ns.globals:
+            reply({"error": {"type": "NameError", "message": f"name {name!r} is not defined", "frames": [],
+                             "lineno": None}})
+        else:
+            answer(reply, lambda: ns.globals[name])
         return True
     if op == "put":
         ns.store[request["key"]] = request["value"]
