@@ -28,9 +28,6 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-SHARED = Path("/work/shared/data")
-
-
 def load_module(path: Path, name: str):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -55,16 +52,10 @@ def reference_namespace(exercise: str) -> dict:
 
 
 def load_data(name: str) -> dict:
-    """Through grader.data when it is importable and has the data, else the shared npz files."""
-    try:
-        from grader.data import load_full, load_sample
+    """The embedded sample, or full MNIST from the cache (``grader data fetch mnist``)."""
+    from grader.data import load_full, load_sample
 
-        return load_sample() if name == "sample" else load_full()
-    except Exception as exc:  # noqa: BLE001 - fall back to the shared copy
-        path = SHARED / f"mnist_{name}.npz"
-        print(f"note: grader.data could not load {name} ({type(exc).__name__}); using {path}")
-        with np.load(path, allow_pickle=False) as npz:
-            return {k: npz[k] for k in npz.files}
+    return load_sample() if name == "sample" else load_full()
 
 
 def fr1_runs(seeds, device):
@@ -104,6 +95,25 @@ def fr2_runs(seeds, device):
     return rows
 
 
+def calibrate(seeds, device="cpu", only=None) -> list[tuple]:
+    """Rows of (run, seed, accuracy, train seconds, wall seconds, thresholds) for every trained exercise."""
+    rows = []
+    if only in (None, "fr1"):
+        rows += fr1_runs(seeds, device)
+    if only in (None, "fr2"):
+        rows += fr2_runs(seeds, device)
+    return rows
+
+
+def worst_margins(rows) -> dict[tuple[str, float], float]:
+    """(run, threshold) -> the lowest accuracy over all seeds minus the threshold."""
+    out = {}
+    for label, _seed, acc, _s, _w, thresholds in rows:
+        for t in thresholds:
+            out[(label, t)] = min(out.get((label, t), 1.0), acc - t)
+    return out
+
+
 def report(rows) -> None:
     print(f"\n| run | seed | accuracy | train s | wall s | margin over threshold(s) |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -131,12 +141,7 @@ def main() -> None:
     print(f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} CPUs, torch "
           f"{torch.__version__}, {args.threads} thread(s), device {args.device}, python {platform.python_version()}")
     seeds = list(range(args.seeds))
-    rows = []
-    if args.only in (None, "fr1"):
-        rows += fr1_runs(seeds, args.device)
-    if args.only in (None, "fr2"):
-        rows += fr2_runs(seeds, args.device)
-    report(rows)
+    report(calibrate(seeds, args.device, args.only))
 
 
 if __name__ == "__main__":

@@ -58,12 +58,14 @@ def list_exercises():
 @click.option("--json", "as_json", is_flag=True, help="Print the result document as JSON.")
 @click.option("--verbose", "-v", is_flag=True, help="Show every case, with expected and actual values.")
 @click.option("--timeout", type=float, help="Seconds allowed per notebook cell or test.")
-def check(path, exercise, as_json, verbose, timeout):
+@click.option("--exercises", "exercises_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="The exercises folder of a student bundle (default: the grader's own).")
+def check(path, exercise, as_json, verbose, timeout, exercises_dir):
     """Run the public tests on your notebook or .py file (exit status 0 only if all pass)."""
     from grader.grading import grade
     from grader.report import render_terminal, to_json
 
-    settings = _settings(timeout=timeout)
+    settings = _settings(timeout=timeout, exercises_dir=exercises_dir)
     _warn_isolation()
     try:
         result = grade(path, settings, mode="check", exercise_ids=_exercise_ids(exercise))
@@ -235,6 +237,42 @@ def data_export(dest):
     except DataError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"exported the MNIST sample to {path}")
+
+
+@main.command("validate")
+@click.option("--seeds", type=int, default=5, show_default=True,
+              help="Seeds to train each reference over (0 skips the threshold check).")
+@click.option("--quick", is_flag=True, help="Only the static checks (folders, imports); no grading.")
+def validate_cmd(seeds, quick):
+    """Check the exercise set: references pass, starters fail cleanly, thresholds hold, folders complete."""
+    from grader.validate import validate
+
+    problems = validate(_settings(), seeds=0 if quick else seeds, run_grading=not quick,
+                        progress=lambda line: click.echo(line, err=True))
+    if not problems:
+        click.echo("the exercise set is sound")
+        return
+    click.echo(f"{'check':22} {'exercise':9} problem")
+    for p in problems:
+        click.echo(f"{p.check:22} {p.exercise:9} {p.detail}")
+    raise click.ClickException(f"{len(problems)} problem(s)")
+
+
+@main.command("release")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False))
+def release_cmd(out_dir):
+    """Build the student bundle: workbook, prompts, starters, public tests and a README on self-checking."""
+    from grader.release import build, leaks
+
+    settings = _settings()
+    try:
+        bundle = build(settings, out_dir)
+    except FileExistsError as exc:
+        raise click.UsageError(str(exc)) from None
+    found = leaks(bundle, settings.solutions_dir, settings.exercises_dir)
+    if found:
+        raise click.ClickException("the bundle would leak instructor material:\n  " + "\n  ".join(found))
+    click.echo(f"student bundle written to {bundle}")
 
 
 @main.command("build")

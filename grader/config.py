@@ -73,17 +73,19 @@ def read_pyproject(path: Path) -> dict:
 
 
 def load_settings(*, pyproject: Path | None = None, solutions_dir: str | Path | None = None,
-                  device: str | None = None, **limit_overrides) -> Settings:
-    """Defaults < pyproject ``[tool.grader]`` < environment ``GRADER_SOLUTIONS`` < explicit arguments."""
+                  exercises_dir: str | Path | None = None, device: str | None = None,
+                  **limit_overrides) -> Settings:
+    """Defaults < pyproject ``[tool.grader]`` < environment (``GRADER_SOLUTIONS``, ``GRADER_EXERCISES``) < explicit
+    arguments."""
     pyproject = pyproject or REPO_ROOT / "pyproject.toml"
     table = read_pyproject(pyproject)
     limits = {}
     for name, value in table.items():
         if name in _LIMIT_TYPES:
             limits[name] = _coerce(name, value, f"[tool.grader] in {pyproject}")
-        elif name not in ("solutions", "device"):
+        elif name not in ("solutions", "exercises", "device"):
             raise ConfigError(f"unknown setting {name!r} in [tool.grader] of {pyproject}; "
-                              f"known: {', '.join(sorted(_LIMIT_TYPES))}, solutions, device")
+                              f"known: {', '.join(sorted(_LIMIT_TYPES))}, solutions, exercises, device")
     for name, value in limit_overrides.items():
         if name not in _LIMIT_TYPES:
             raise ConfigError(f"unknown limit {name!r}")
@@ -96,6 +98,9 @@ def load_settings(*, pyproject: Path | None = None, solutions_dir: str | Path | 
     settings = Settings(device=chosen_device, limits=Limits(**limits))
     if solutions:
         settings = dataclasses.replace(settings, solutions_dir=Path(solutions).expanduser().resolve())
+    exercises = exercises_dir or os.environ.get("GRADER_EXERCISES") or table.get("exercises")
+    if exercises:
+        settings = dataclasses.replace(settings, exercises_dir=Path(exercises).expanduser().resolve())
     return settings
 
 

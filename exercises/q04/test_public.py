@@ -3,8 +3,8 @@ import ast
 
 from grader.judge.api import expect_equal, fail, points
 
-HINT = ("Q4: a list comprehension reads [2 * n for n in nums if n % 2 == 1]; see the chapter's section "
-        "'First Try: Pixel Similarity'.")
+HINT = ("Q4: a list comprehension has the shape [expression for item in iterable if condition]; see the "
+        "chapter's section 'First Try: Pixel Similarity'.")
 
 
 @points(1)

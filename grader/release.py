@@ -1,0 +1,98 @@
+"""The student bundle: everything a student needs to work and self-check, and nothing an instructor keeps.
+
+It is built only from ``exercises/`` (an allow-list of file names per exercise), so reference code, keys,
+rubrics, labelled answers and hidden suites cannot reach it; :func:`leaks` double-checks the written bundle for
+any text of theirs.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from grader import __version__
+from grader.catalog import load_catalog
+from grader.config import Settings, tomllib
+
+PUBLIC_FILES = ("exercise.toml", "prompt.md", "starter.py", "test_public.py", "harness.py")
+
+README = """# Chapter 4 exercises: Under the Hood: Training a Digit Classifier
+
+Work in `workbook.ipynb`, top to bottom. Each exercise has a prompt, a code cell and, where the question asks
+for an explanation, an answer cell (keep the first line of each cell: it tells the grader what the cell answers).
+
+## Check your work
+
+Install the grader once (on a CPU-only machine install the CPU build of torch first):
+
+    pip install torch==2.13.0        # or your own torch build
+    pip install mnist-grader=={version}
+
+Then, from this folder:
+
+    grader check workbook.ipynb --exercises exercises            # every exercise
+    grader check workbook.ipynb --exercises exercises -e q04     # one exercise
+    grader check workbook.ipynb --exercises exercises -v         # with expected and actual values
+
+These are the public tests in `exercises/<id>/test_public.py`. Passing them means your answers have the right
+form and pass the simple cases; your instructor grades with further hidden tests on inputs you have not seen,
+checks multiple-choice answers against the key and scores written answers against a rubric, so make your code
+right for every input, not just the examples. The exit status is 0 only when every public test passes, so the
+same command works in CI.
+"""
+
+
+def build(settings: Settings, out_dir: Path) -> Path:
+    """Write the bundle to *out_dir* (replacing an earlier bundle there) and return it."""
+    if out_dir.exists():
+        if not (out_dir / "workbook.ipynb").is_file():
+            raise FileExistsError(f"{out_dir} exists and is not a student bundle; choose another folder")
+        shutil.rmtree(out_dir)
+    exercises = out_dir / "exercises"
+    exercises.mkdir(parents=True)
+    for ex in load_catalog(settings.exercises_dir):
+        target = exercises / ex.id
+        target.mkdir()
+        for name in PUBLIC_FILES:
+            if (ex.folder / name).is_file():
+                shutil.copy2(ex.folder / name, target / name)
+    shutil.copy2(settings.exercises_dir / "workbook.ipynb", out_dir / "workbook.ipynb")
+    (out_dir / "README.md").write_text(README.format(version=__version__), encoding="utf-8")
+    return out_dir
+
+
+def secrets(solutions_dir: Path, exercises_dir: Path) -> list[tuple[str, str]]:
+    """(where, text) fragments that must never appear in a bundle: lines of reference code that no public file of
+    the exercise also has, reference answers, rubric concepts and the key's feedback."""
+    found = []
+    for path in sorted(solutions_dir.glob("*/solution.py")):
+        public = "\n".join(p.read_text(encoding="utf-8") for p in (exercises_dir / path.parent.name).glob("*")
+                           if p.is_file())
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text = line.strip()
+            if len(text) >= 24 and text not in public and not text.startswith("#"):
+                found.append((str(path), text))
+    for path in sorted(solutions_dir.glob("*/answer.md")):
+        text = path.read_text(encoding="utf-8").strip()
+        if text:
+            found.append((str(path), text[:60]))
+    for path in sorted(solutions_dir.glob("*/rubric.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for concept in data.get("concepts", []) + data.get("misconceptions", []):
+            if len(concept["name"]) >= 25:
+                found.append((str(path), concept["name"]))
+    for path in sorted(solutions_dir.glob("*/key.toml")):
+        for text in tomllib.loads(path.read_text(encoding="utf-8")).get("feedback", {}).values():
+            if len(text) >= 25:
+                found.append((str(path), text[:60]))
+    return found
+
+
+def leaks(bundle: Path, solutions_dir: Path, exercises_dir: Path) -> list[str]:
+    """Secrets whose text appears in any file of the bundle (should always be empty)."""
+    texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in bundle.rglob("*") if p.is_file()}
+    out = []
+    for where, secret in secrets(solutions_dir, exercises_dir):
+        for path, text in texts.items():
+            if secret in text:
+                out.append(f"{path.relative_to(bundle)} contains text from {where}: {secret[:60]!r}")
+    return out
