@@ -106,9 +106,14 @@ def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, ses
         for case in cases:
             case.outcome = outcome
             case.message = f"{case.message.split(':')[0]} because its cell failed: {_cell_line(worst)}"
+    runnable_outcome = ExerciseResult.summarise(cases)[0] if cases else Outcome.MISSING
     if ex.written:
-        cases += _scaled([_written_case(ex, sub.answers.get(ex.id), solutions)], ex.written_points)
+        written = _scaled([_written_case(ex, sub.answers.get(ex.id), solutions)], ex.written_points)[0]
+        cases.append(written)
     outcome, score, _ = ExerciseResult.summarise(cases)
+    if ex.written and score == 0 and written.outcome is Outcome.MISSING:
+        # Nothing scored: the runnable part says what happened (a missing explanation never hides a wrong answer).
+        outcome = runnable_outcome
     return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=outcome,
                           score=min(round(score, 4), ex.total_points), max_score=ex.total_points, cases=cases,
                           feedback=feedback, artifacts=artifacts)

@@ -7,6 +7,8 @@ from click.testing import CliRunner
 from grader.cli import main
 
 RIGHT = "def double_odds(nums):\n    return [2 * n for n in nums if n % 2 == 1]\n"
+EXPLAINED = (RIGHT + "# %% [markdown] answer: q04\n# A list comprehension builds a new list from each item of an "
+             "iterable, and its if part filters which items are kept.\n")
 WRONG = "def double_odds(nums):\n    return [2 * n for n in nums]\n"
 
 
@@ -23,7 +25,7 @@ def test_list_shows_the_catalogue(cli):
 
 
 def test_check_exit_status_follows_the_public_tests(cli, make_script):
-    good, bad = make_script(RIGHT, "good.py"), make_script(WRONG, "bad.py")
+    good, bad = make_script("# %%\n" + EXPLAINED, "good.py"), make_script(WRONG, "bad.py")
     passed = cli("check", good, "-e", "q04")
     assert passed.exit_code == 0, passed.output
     assert "public tests passed; hidden tests will run when graded" in passed.output
@@ -34,7 +36,7 @@ def test_check_exit_status_follows_the_public_tests(cli, make_script):
 def test_check_json_prints_the_result_document(cli, make_script):
     out = cli("check", make_script(WRONG), "--exercise", "q04", "--json")
     doc = json.loads(out.output)
-    assert doc["mode"] == "check" and doc["max_score"] == 2 and doc["exercises"][0]["id"] == "q04"
+    assert doc["mode"] == "check" and doc["max_score"] == 3 and doc["exercises"][0]["id"] == "q04"
     assert all(c["visibility"] == "public" for c in doc["exercises"][0]["cases"])
 
 
@@ -43,7 +45,7 @@ def test_grade_writes_results_reports_and_a_gradebook(cli, make_script, tmp_path
     out = cli("grade", make_script(RIGHT, "ann.py"), make_script(WRONG, "bo.py"), "--out", out_dir, "-e", "q04")
     assert out.exit_code == 0, out.output
     for name in ("ann", "bo"):
-        assert json.loads((out_dir / name / "result.json").read_text())["max_score"] == 2
+        assert json.loads((out_dir / name / "result.json").read_text())["max_score"] == 3
         assert (out_dir / name / "report.html").is_file()
     assert "ann" in (out_dir / "gradebook.csv").read_text()
     assert "ann/report.html" in out.output

@@ -45,7 +45,7 @@ def test_exiting_before_a_right_answer_does_not_lose_it(make_notebook, grade_it)
     path = make_notebook(["import os\nos._exit(0)",
                           "def double_odds(nums):\n    return [2 * n for n in nums if n % 2 == 1]\n"])
     ex = q04(grade_it(path, ["q04"]))
-    assert ex.outcome is Outcome.PASSED
+    assert all(c.outcome is Outcome.PASSED for c in ex.cases if c.name != "written answer")
 
 
 def test_forged_results_on_stdout_and_disk_change_nothing(make_script, grade_it):
