@@ -18,7 +18,9 @@ from grader.submission import PLACEHOLDER
 INTRO = """# Chapter 4 workbook: Under the Hood: Training a Digit Classifier
 
 Each exercise below has a short prompt and a code cell to complete. Work top to bottom; every cell should run on
-its own with `torch` installed (no download, no fastai).
+its own with `torch` installed (no download, no fastai). To experiment on the chapter's threes and sevens, use
+`from grader.data import load_sample` (arrays `x_train`, `y_train`, `x_valid`, `y_valid`; while your work is
+graded, the validation split is a stand-in taken from the training images).
 
 **Check your work** from a terminal with `grader check workbook.ipynb` (or `grader check workbook.ipynb
 --exercise q04` for one exercise). Those are the public tests; your instructor's hidden tests run when you

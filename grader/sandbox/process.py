@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from grader.config import Limits
-from grader.sandbox import isolation, wire
+from grader.sandbox import isolation, student_data, wire
 
 HERE = Path(__file__).resolve().parent
 _LEN = struct.Struct(">Q")
@@ -49,6 +49,7 @@ class SandboxProcess:
         self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
         for name in ("worker.py", "wire.py"):
             shutil.copy2(HERE / name, self._lib_dir / name)
+        student_data.install(self._lib_dir)
         self._output = bytearray()
         self.output_dropped = 0
         self.killed_for: str | None = None
