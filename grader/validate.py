@@ -42,6 +42,12 @@ def folder_problems(ex: Exercise, solutions: Path) -> Iterator[Problem]:
         yield from need(solutions / ex.id / "test_hidden.py", "the hidden suite")
     if ex.choice:
         yield from need(solutions / ex.id / "key.toml", "the answer key")
+        prompt = _plain((ex.folder / "prompt.md").read_text(encoding="utf-8")) \
+            if (ex.folder / "prompt.md").is_file() else ""
+        for letter, text in ex.choice["options"].items():
+            if _plain(str(text)) not in prompt:
+                yield Problem("complete folder", ex.id, f"option {letter} of exercise.toml is not shown in prompt.md "
+                                                        "(students choose from the prompt)")
     if ex.written:
         for name, why in (("rubric.toml", "the rubric"), ("answer.md", "the reference answer"),
                           ("labelled.toml", "labelled answers that measure the rubric")):
@@ -50,6 +56,14 @@ def folder_problems(ex: Exercise, solutions: Path) -> Iterator[Problem]:
     if len(wrong) < 2:
         yield Problem("complete folder", ex.id, f"only {len(wrong)} known-wrong submission(s); at least 2 prove "
                                                 "the hidden suite fails what it should")
+
+
+def _plain(text: str) -> str:
+    """Text without markdown emphasis or code marks, one quote style and single spaces, to compare an option's
+    text with the prompt that shows it."""
+    for mark, plain in (("`", ""), ("**", ""), ('"', "'"), ("\u201c", "'"), ("\u201d", "'"), ("\u2019", "'")):
+        text = text.replace(mark, plain)
+    return " ".join(text.split())
 
 
 def import_problems(root: Path) -> Iterator[Problem]:
