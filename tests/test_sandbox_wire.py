@@ -78,3 +78,8 @@ def test_malformed_frames_are_errors_not_crashes():
     for bad in (b"", good[:3], good[:-3], b"\x00\x00\x00\x05{zzzz", b"\x00\x00\x00\x02{}"):
         with pytest.raises(wire.WireError):
             wire.decode(bad)
+
+
+def test_a_torch_shape_crosses_as_a_tuple_of_ints():
+    back = wire.decode(wire.encode(torch.zeros(2, 3, 0).shape))
+    assert back == (2, 3, 0) and type(back) is tuple

@@ -130,8 +130,10 @@ class GraderPlugin:
 
     def _check_names(self, exercise: Exercise) -> str | None:
         if exercise.id not in self._names_checked:
-            found = self._backend.has(exercise.names)
-            absent = [n for n in exercise.names if found.get(n) is None]
+            # The choice variable is scored on its own; a missing choice must not hide the code answers.
+            names = [n for n in exercise.names if not exercise.choice or n != exercise.choice["name"]]
+            found = self._backend.has(names) if names else {}
+            absent = [n for n in names if found.get(n) is None]
             self._names_checked[exercise.id] = (
                 f"{', '.join(absent)} {'is' if len(absent) == 1 else 'are'} not defined" if absent else None)
         return self._names_checked[exercise.id]

@@ -77,6 +77,8 @@ def _to_tree(value, blobs: list[bytes], depth: int):
         return _to_tree(value.item(), blobs, depth + 1)  # numpy scalar: use the Python value
     if _is_tensor(value):
         return {"$tensor": _tensor_meta(value, blobs)}
+    if module == "torch" and kind.__name__ == "Size":  # a shape is a tuple of ints
+        return {"$tuple": [int(n) for n in value]}
     raise WireError(f"a value of type {_type_name(value)} is not plain data "
                     "(use numbers, strings, lists, tuples, dicts, numpy arrays or tensors)")
 
