@@ -48,8 +48,8 @@ def list_exercises():
     width = max(len(ex.title) for ex in catalog)
     click.echo(f"{'id':5} {'title':{width}} {'kind':8} points")
     for ex in catalog:
-        click.echo(f"{ex.id:5} {ex.title:{width}} {ex.kind:8} {ex.points:g}")
-    click.echo(f"{len(catalog)} exercises, {sum(ex.points for ex in catalog):g} points")
+        click.echo(f"{ex.id:5} {ex.title:{width}} {ex.kind:8} {ex.total_points:g}")
+    click.echo(f"{len(catalog)} exercises, {sum(ex.total_points for ex in catalog):g} points")
 
 
 @main.command()
@@ -145,14 +145,19 @@ def _run_batch(paths, out_dir, settings, ids, overrides=None):
 
 
 def summary_table(results, reports) -> str:
-    """One line per submission: points per exercise, total, and where its report is."""
+    """One line per submission: points per exercise (or, for a long catalogue, exercises passed), total, report."""
     ids = [ex.id for ex in results[0].exercises] if results else []
-    head = f"{'submission':24} " + " ".join(f"{i:>5}" for i in ids) + f" {'total':>9}  report"
-    lines = [head]
+    wide = len(ids) <= 8
+    middle = " ".join(f"{i:>5}" for i in ids) if wide else f"{'passed':>9}"
+    lines = [f"{'submission':24} {middle} {'total':>9}  report"]
     for result, report in zip(results, reports):
-        cells = " ".join(f"{ex.score:5.3g}" for ex in result.exercises)
+        if wide:
+            middle = " ".join(f"{ex.score:5.3g}" for ex in result.exercises)
+        else:
+            done = sum(ex.outcome.value == "passed" for ex in result.exercises)
+            middle = f"{f'{done}/{len(result.exercises)}':>9}"
         total = f"{round(result.score, 2):g}/{result.max_score:g}"
-        lines.append(f"{result.submission[:24]:24} {cells} {total:>9}  {report}")
+        lines.append(f"{result.submission[:24]:24} {middle} {total:>9}  {report}")
     return "\n".join(lines)
 
 
@@ -281,7 +286,8 @@ def release_cmd(out_dir):
 def build_cmd(solutions_dir, check_only):
     """Rebuild exercises/workbook.ipynb, solutions/reference.ipynb and solutions/examples/*.ipynb from sources."""
     from grader.catalog import load_catalog
-    from grader.workbook import build, dumps, example_of, reference_answer, solution_of, starter_of, write
+    from grader.workbook import (build, dumps, example_answers, example_of, reference_answer, solution_of,
+                                 starter_of, write)
 
     settings = _settings(solutions_dir=solutions_dir)
     catalog = load_catalog(settings.exercises_dir)
@@ -289,7 +295,8 @@ def build_cmd(solutions_dir, check_only):
                settings.solutions_dir / "reference.ipynb": build(catalog, solution_of(settings.solutions_dir),
                                                                   answer_for=reference_answer(settings.solutions_dir))}
     for spec in sorted((settings.solutions_dir / "examples").glob("*.toml")):
-        targets[spec.with_suffix(".ipynb")] = build(catalog, example_of(spec, settings.solutions_dir))
+        targets[spec.with_suffix(".ipynb")] = build(catalog, example_of(spec, settings.solutions_dir),
+                                                    answer_for=example_answers(spec, settings.solutions_dir))
     stale = []
     for path, nb in targets.items():
         current = path.read_text(encoding="utf-8") if path.exists() else None

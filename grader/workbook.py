@@ -49,6 +49,15 @@ def example_of(spec: Path, solutions_dir: Path) -> Callable[[Exercise], Path]:
     return lambda ex: solutions_dir / ex.id / answers[ex.id] if ex.id in answers else starter_of(ex)
 
 
+def example_answers(spec: Path, solutions_dir: Path) -> Callable[[Exercise], str | None]:
+    """Reference written answers for the exercises an example spec lists under ``written``."""
+    from grader.config import tomllib
+
+    chosen = set(tomllib.loads(spec.read_text(encoding="utf-8")).get("written", []))
+    reference = reference_answer(solutions_dir)
+    return lambda ex: reference(ex) if ex.id in chosen else None
+
+
 def reference_answer(solutions_dir: Path) -> Callable[[Exercise], str | None]:
     def answer(ex: Exercise) -> str | None:
         path = solutions_dir / ex.id / "answer.md"

@@ -107,3 +107,27 @@ def _imports(path: Path) -> set[str]:
 def test_nothing_students_or_the_engine_receive_imports_solutions(folder):
     offenders = [p for p in (REPO_ROOT / folder).rglob("*.py") if "solutions" in _imports(p)]
     assert offenders == []
+
+
+WRITTEN = [ex for ex in CATALOG if ex.written]
+
+
+@pytest.mark.parametrize("exercise", WRITTEN, ids=[e.id for e in WRITTEN])
+def test_reference_answer_earns_the_rubric_s_full_marks_without_review(exercise):
+    from grader.judge import rubric
+
+    rub = rubric.load_rubric(SOLUTIONS / exercise.id / "rubric.toml")
+    prompt = exercise.written["prompt"] + "\n" + (exercise.folder / "prompt.md").read_text(encoding="utf-8")
+    case = rubric.score((SOLUTIONS / exercise.id / "answer.md").read_text(encoding="utf-8"), rub, prompt)
+    assert (case.score, case.needs_review) == (1.0, False), case.message
+
+
+@pytest.mark.parametrize("exercise", WRITTEN, ids=[e.id for e in WRITTEN])
+def test_labelled_answers_cover_the_rubric_with_a_held_out_part(exercise):
+    from grader.config import tomllib
+
+    answers = tomllib.loads((SOLUTIONS / exercise.id / "labelled.toml").read_text(encoding="utf-8"))["answers"]
+    assert len(answers) >= 5
+    assert sum(a.get("split") == "heldout" for a in answers) >= 2
+    assert {a["kind"] for a in answers} >= {"good", "wrong"}
+    assert all(0 <= a["score"] <= 1 for a in answers)
