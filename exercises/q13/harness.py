@@ -1,0 +1,14 @@
+"""Runs inside the sandbox for Q13: a generator cannot be sent back to the grader, so run it here.
+
+Public helper code: it calls the student's `batches(xs, bs)`, says whether it returned a generator, and returns
+the batches it produced as a list (at most `limit` of them, so that a generator that never stops cannot hang).
+"""
+import inspect
+import itertools
+
+
+def collect(ns, store, device, xs, bs, limit=10_000):
+    result = ns["batches"](xs, bs)
+    is_generator = inspect.isgenerator(result)
+    items = list(itertools.islice(iter(result), limit))
+    return {"generator": is_generator, "type": type(result).__name__, "batches": items}

@@ -1,0 +1,1 @@
+choice_q16 = None  # one of "a", "b", "c", "d"

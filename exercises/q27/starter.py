@@ -1,0 +1,6 @@
+import torch
+
+
+def flatten_images(x):
+    """Return the (N, 28, 28) tensor `x` as an (N, 784) view that shares its memory (nothing copied)."""
+    raise NotImplementedError("give x a new shape with view")

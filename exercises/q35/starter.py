@@ -1,0 +1,1 @@
+choice_q35 = None  # one of "a", "b", "c", "d"

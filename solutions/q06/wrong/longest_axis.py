@@ -1,0 +1,3 @@
+# expect: failed | longest axis
+def rank(shape):
+    return max(shape) if len(shape) else 0

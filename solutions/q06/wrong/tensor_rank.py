@@ -1,0 +1,6 @@
+# expect: failed | should return a plain int
+import torch
+
+
+def rank(shape):
+    return torch.tensor(len(shape))

@@ -1,0 +1,2 @@
+# expect: failed | Right set, wrong reason
+choice_q11 = "e"

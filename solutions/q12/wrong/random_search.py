@@ -1,0 +1,2 @@
+# expect: failed | not random weights
+choice_q12 = "c"

@@ -1,0 +1,2 @@
+# expect: failed | That describes the loss
+choice_q12 = "a"

@@ -1,0 +1,2 @@
+# expect: partial | so it is the last step
+choice_q14 = ["d", "b", "g", "e", "a", "c", "f"]

@@ -1,0 +1,6 @@
+# expect: partial | all zeros
+import torch
+
+
+def init_params(size, std=1.0):
+    return torch.zeros(size).requires_grad_()

@@ -1,0 +1,2 @@
+# expect: failed | That describes a metric
+choice_q16 = "d"

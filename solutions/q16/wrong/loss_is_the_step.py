@@ -1,0 +1,2 @@
+# expect: failed | That is the size of the weight update
+choice_q16 = "c"

@@ -1,0 +1,7 @@
+# expect: partial | climbs up the loss
+def sgd_quadratic(a, c, x0, lr, steps):
+    x, path = x0, [x0]
+    for _ in range(steps):
+        x = x + lr * 2 * a * (x - c)
+        path.append(x)
+    return path

@@ -1,0 +1,2 @@
+# expect: failed | Autograd differentiates every PyTorch operation
+choice_q19 = "c"

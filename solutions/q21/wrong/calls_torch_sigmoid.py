@@ -1,0 +1,6 @@
+# expect: partial | write the formula yourself
+import torch
+
+
+def sigmoid(x):
+    return torch.sigmoid(x)

@@ -1,0 +1,2 @@
+# expect: failed | The metric never updates the weights
+choice_q22 = ["a", "c", "f"]

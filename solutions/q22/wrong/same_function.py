@@ -1,0 +1,2 @@
+# expect: partial | training minimises a smooth stand-in
+choice_q22 = ["b", "c", "d", "e"]

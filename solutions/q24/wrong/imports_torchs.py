@@ -1,0 +1,2 @@
+# expect: failed | write the batching, collating and shuffling yourself
+from torch.utils.data import DataLoader

@@ -1,0 +1,6 @@
+# expect: partial | the gradients pile up
+def train_epoch(model, dl, loss_func, opt):
+    for xb, yb in dl:
+        loss = loss_func(model(xb), yb)
+        loss.backward()
+        opt.step()

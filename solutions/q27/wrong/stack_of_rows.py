@@ -1,0 +1,6 @@
+# expect: partial | torch.stack
+import torch
+
+
+def flatten_images(x):
+    return torch.stack([img.flatten() for img in x])

@@ -1,0 +1,9 @@
+# expect: partial | kept the inner sizes
+def batch_matmul(xb, w):
+    return xb @ w
+
+
+def matmul_shape(a_shape, b_shape):
+    if a_shape[-1] != b_shape[0]:
+        return None
+    return (a_shape[-1], b_shape[0])

@@ -1,0 +1,2 @@
+# expect: failed | a linear layer is not one
+choice_q35 = "a"

@@ -1,0 +1,2 @@
+# expect: failed | many (like ReLU) give no probability at all
+choice_q35 = "b"

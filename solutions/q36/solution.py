@@ -1,0 +1,11 @@
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def make_net(n_in, n_hidden, n_out):
+    """Return a new nn.Sequential: Linear(n_in, n_hidden), then a ReLU, then Linear(n_hidden, n_out)."""
+    return nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))
+
+
+choice_q36 = ["a", "d"]

@@ -1,0 +1,2 @@
+# expect: failed | the harder its parameters are to optimise
+choice_q37 = "d"
