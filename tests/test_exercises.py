@@ -43,6 +43,7 @@ def test_reference_workbook_scores_full_marks(graded_reference):
                 for e in result.exercises if e.score < e.max_score}
     assert not_full == {}
     assert result.score == result.max_score > 0
+    assert result.notes == [] and all(e.feedback == [] and not e.needs_review for e in result.exercises)
 
 
 def test_starter_workbook_scores_zero_without_grader_errors():
@@ -50,6 +51,7 @@ def test_starter_workbook_scores_zero_without_grader_errors():
                    exercise_ids=[ex.id for ex in CATALOG if ex.id not in NEEDS_DATA])
     assert result.grader_errors == []
     assert result.score == 0
+    assert result.notes == [] and all(e.feedback == [] for e in result.exercises)  # every cell runs cleanly
     assert {e.outcome for e in result.exercises} <= {Outcome.MISSING, Outcome.FAILED}
 
 

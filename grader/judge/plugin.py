@@ -60,10 +60,14 @@ class Recorder:
     def __init__(self, store: dict):
         self._store = store
 
-    def curve(self, title: str, series: dict[str, list[float]], x_label: str = "epoch", y_label: str = ""):
-        self._store.setdefault("curves", []).append(
-            {"title": title, "x_label": x_label, "y_label": y_label,
-             "series": {k: [float(v) for v in vals] for k, vals in series.items()}})
+    def curve(self, title: str, series: dict[str, list[float]], x_label: str = "epoch", y_label: str = "",
+              x: list[float] | None = None):
+        """A line chart; *x* gives the horizontal positions (default 1, 2, 3... such as epochs)."""
+        curve = {"title": title, "x_label": x_label, "y_label": y_label,
+                 "series": {k: [float(v) for v in vals] for k, vals in series.items()}}
+        if x is not None:
+            curve["x"] = [float(v) for v in x]
+        self._store.setdefault("curves", []).append(curve)
 
     def metric(self, name: str, value) -> None:
         self._store.setdefault("metrics", {})[name] = value

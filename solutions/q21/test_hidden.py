@@ -88,8 +88,8 @@ def test_curve_on_minus_six_to_six(submission, record):
     x = torch.linspace(-6, 6, 121)
     got = sigmoid(submission, x)
     if isinstance(got, torch.Tensor) and got.shape == x.shape and torch.isfinite(got).all():
-        record.curve("Your sigmoid on [-6, 6] (121 points, step 0.1)", {"sigmoid(x)": got.double().tolist()},
-                     x_label="x: point i is -6 + 0.1 i", y_label="sigmoid(x)")
+        record.curve("Your sigmoid on [-6, 6]", {"sigmoid(x)": got.double().tolist()}, x_label="x",
+                     y_label="sigmoid(x)", x=x.tolist())
     check(x, got)
 
 
