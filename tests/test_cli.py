@@ -90,3 +90,15 @@ def test_data_verify_fails_on_a_tampered_cache(cli, tmp_path, monkeypatch):
     out = cli("data", "verify")
     assert out.exit_code == 1 and "do not match checksums.json" in out.output
     assert "MISMATCH" in out.output and "mnist_sample" in out.output  # the embedded sample is still listed
+
+
+def test_validate_quick_passes_on_the_project_and_fails_with_a_table(cli, tmp_path, monkeypatch):
+    out = cli("validate", "--quick")
+    assert out.exit_code == 0 and "sound" in out.output
+    broken = tmp_path / "exercises" / "q01"
+    broken.mkdir(parents=True)
+    (broken / "exercise.toml").write_text('id = "q01"\ntitle = "T"\nkind = "code"\npoints = 1\nnames = ["f"]\n')
+    monkeypatch.setenv("GRADER_EXERCISES", str(tmp_path / "exercises"))
+    monkeypatch.setenv("GRADER_SOLUTIONS", str(tmp_path / "solutions"))
+    out = cli("validate", "--quick")
+    assert out.exit_code == 1 and "complete folder" in out.output and "starter.py is missing" in out.output
