@@ -22,10 +22,11 @@ for an explanation, an answer cell (keep the first line of each cell: it tells t
 
 ## Check your work
 
-Install the grader once (on a CPU-only machine install the CPU build of torch first):
+Install the grader once, from where your instructor publishes it (a package index, a git URL or a folder; it is
+`mnist-grader` version {version}). On a CPU-only machine install the CPU build of torch first:
 
-    pip install torch==2.13.0        # or your own torch build
-    pip install mnist-grader=={version}
+    pip install torch==2.13.0                  # or your own torch build
+    pip install <the grader your instructor gives you>
 
 Then, from this folder:
 

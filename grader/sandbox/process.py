@@ -46,7 +46,7 @@ class SandboxProcess:
         self.iso = isolation.detect()
         self.python = python or sys.executable
         self._lib_dir = Path(tempfile.mkdtemp(prefix="grader-lib-"))
-        self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
+        self._work_dir: Path | None = None  # a host folder, only where bubblewrap's private tmpfs is unavailable
         for name in ("worker.py", "wire.py"):
             shutil.copy2(HERE / name, self._lib_dir / name)
         student_data.install(self._lib_dir)
@@ -83,6 +83,7 @@ class SandboxProcess:
             argv += ["--", self.python, *worker_args, "/sandbox/lib/worker.py", str(req_r), str(rep_w)]
             cwd = None
         else:
+            self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
             env["HOME"] = str(self._work_dir)
             argv = [self.python, *worker_args, str(self._lib_dir / "worker.py"), str(req_r), str(rep_w)]
             cwd = str(self._work_dir)
@@ -156,7 +157,8 @@ class SandboxProcess:
             self._cgroup.remove()
             self._cgroup = None
         shutil.rmtree(self._lib_dir, ignore_errors=True)
-        shutil.rmtree(self._work_dir, ignore_errors=True)
+        if self._work_dir is not None:
+            shutil.rmtree(self._work_dir, ignore_errors=True)
 
     # ------------------------------------------------------------------------------------------ exchange
     def send(self, request: dict) -> None:
