@@ -35,8 +35,11 @@ def data_loaders() -> dict:
 
 
 def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise_ids: list[str] | None = None,
-          name: str | None = None, python: str | None = None, on_case=None) -> SubmissionResult:
-    """Grade *path*.  ``mode="check"`` runs only the public tests (what a student can run themselves)."""
+          name: str | None = None, python: str | None = None, on_case=None, zygote=None) -> SubmissionResult:
+    """Grade *path*.  ``mode="check"`` runs only the public tests (what a student can run themselves).
+
+    With a ``zygote`` (see ``grader.sandbox.warm``) the sandbox is forked warm instead of started cold.
+    """
     began = time.perf_counter()
     exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
     device = resolve_device(settings.device)
@@ -54,7 +57,7 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
         result.grader_errors.append(f"solutions folder {settings.solutions_dir} not found: only public tests ran")
         solutions = None
     files = suite_files(exercises, solutions)
-    session = Session(sub, settings.limits, device, settings.max_restarts, python)
+    session = Session(sub, settings.limits, device, settings.max_restarts, python, zygote=zygote)
     plugin = None
     choices: dict = {}
     try:
@@ -71,7 +74,9 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     result.timings.update({k: round(v, 3) for k, v in session.timings.items()})
     result.timings["peak_rss_mb"] = round(session.peak_rss_mb, 1)
     result.timings["sandbox_restarts"] = session.restarts
+    result.timings["warm_start"] = int(session.warm)
     result.output = session.output[-20000:]
+    result.incidents = _incidents(session)
     if plugin is not None:
         result.grader_errors.extend(plugin.grader_errors)
     cases = plugin.cases if plugin else {}
@@ -176,6 +181,19 @@ def _cell_line(report) -> str:
     if report.status == "skipped":
         return f"{where} was skipped after it stopped the sandbox"
     return f"{where} {report.message}"
+
+
+INCIDENT_KINDS = ("timeout", "memory", "died", "protocol", "not_run")
+
+
+def _incidents(session: Session) -> list[dict]:
+    """What the sandbox did that a class dashboard flags: cells that hung, blew a limit or ended the process."""
+    found = [{"kind": r.status, "cell": r.index, "exercise": r.exercise, "message": _cell_line(r)}
+             for r in sorted(session.cells.values(), key=lambda r: r.index) if r.status in INCIDENT_KINDS]
+    if session.output_dropped:
+        found.append({"kind": "output", "cell": None, "exercise": None,
+                      "message": f"printed {session.output_dropped} bytes more than the output limit"})
+    return found
 
 
 def _unreadable(ex: Exercise, why: str) -> ExerciseResult:

@@ -125,6 +125,9 @@ class SubmissionResult:
     timings: dict[str, float] = field(default_factory=dict)
     created: str = ""
     output: str = ""  # what the student's code printed (capped); untrusted text, escaped by every renderer
+    # Sandbox events worth an instructor's eye, as plain data: {"kind", "cell", "exercise", "message"} where kind
+    # is timeout, memory, died, protocol (a reply the grader refused), not_run or output (output truncated).
+    incidents: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def outcome(self) -> Outcome:

@@ -1,9 +1,32 @@
 """Hostile submissions score zero on what they target: the judge never holds a student object."""
 import pytest
 
+from grader.config import load_settings
 from grader.results import Outcome
 
 WRONG_Q04 = "def double_odds(nums):\n    return [0] * len(nums)\n"
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    from grader.config import Limits
+    from grader.sandbox.warm import Zygote
+
+    with Zygote(Limits()) as z:
+        yield z
+
+
+@pytest.fixture(params=["cold", "warm"])
+def grade_it(request, settings):
+    """Every attack fails the same way whether the sandbox starts cold or is forked warm from a zygote."""
+    from grader.grading import grade
+
+    zygote = request.getfixturevalue("zygote") if request.param == "warm" else None
+
+    def run(path, exercises=None, mode="grade", **overrides):
+        chosen = load_settings(**{"timeout": 20, "memory_mb": 2048, **overrides}) if overrides else settings
+        return grade(path, chosen, mode=mode, exercise_ids=exercises, zygote=zygote)
+    return run
 
 
 def q04(result):

@@ -37,23 +37,153 @@ class SandboxError(RuntimeError):
         self.kind = kind  # "error", "timeout", "memory", "died", "protocol"
 
 
-class SandboxProcess:
-    """A started sandbox: ``send`` requests, ``receive`` replies, ``kill`` when done or misbehaving."""
+def sandbox_env(limits: Limits, device: str) -> dict[str, str]:
+    """The whole environment a sandbox gets: nothing is inherited from the grader."""
+    return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/sandbox/work",
+            "OMP_NUM_THREADS": str(limits.threads), "MKL_NUM_THREADS": str(limits.threads),
+            "GRADER_THREADS": str(limits.threads), "PYTHONHASHSEED": "0",
+            "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "" if device == "cpu" else "0"}
 
-    def __init__(self, limits: Limits, device: str = "cpu", python: str | None = None):
+
+def prepare_lib_dir() -> Path:
+    """A private copy of the sandbox-side files (worker, wire, zygote, the data stand-in) for one sandbox."""
+    lib_dir = Path(tempfile.mkdtemp(prefix="grader-lib-"))
+    for name in ("worker.py", "wire.py", "zygote.py"):
+        shutil.copy2(HERE / name, lib_dir / name)
+    student_data.install(lib_dir)
+    return lib_dir
+
+
+def sandbox_command(iso: isolation.Isolation, python: str, lib_dir: Path, limits: Limits, device: str,
+                    env: dict[str, str], worker_args: list[str]) -> list[str]:
+    """The argv that starts ``worker.py`` with *worker_args*: under bubblewrap, or plainly in the fallback."""
+    flags = ["-I", "-X", "faulthandler"]
+    if iso.level != isolation.NAMESPACES:
+        return [python, *flags, str(lib_dir / "worker.py"), *worker_args]
+    argv = [iso.bwrap, *isolation.mounts(lib_dir, limits.tmp_mb)]
+    for key, value in env.items():
+        argv += ["--setenv", key, value]
+    if device != "cpu":
+        argv += ["--dev-bind-try", "/dev/nvidia0", "/dev/nvidia0",
+                 "--dev-bind-try", "/dev/nvidiactl", "/dev/nvidiactl",
+                 "--dev-bind-try", "/dev/nvidia-uvm", "/dev/nvidia-uvm",
+                 "--dev-bind-try", "/dev/nvidia-uvm-tools", "/dev/nvidia-uvm-tools",
+                 "--ro-bind-try", "/proc/driver/nvidia", "/proc/driver/nvidia",
+                 "--ro-bind-try", "/sys", "/sys"]
+    return argv + ["--", python, *flags, "/sandbox/lib/worker.py", *worker_args]
+
+
+def rlimits(limits: Limits, cgroup: bool) -> dict[str, tuple[int, int]]:
+    """The resource limits of one sandbox, by ``resource`` name; one definition for cold and forked starts."""
+    cpu = int(limits.cpu_seconds)
+    size = int(limits.max_file_mb) << 20
+    # Address space is only a backstop far above the memory limit: torch reserves large virtual ranges.
+    backstop = max(int(limits.memory_mb) * 4, 16384) << 20
+    found = {"RLIMIT_CPU": (cpu, cpu + 5), "RLIMIT_FSIZE": (size, size), "RLIMIT_CORE": (0, 0),
+             "RLIMIT_NOFILE": (1024, 1024), "RLIMIT_AS": (backstop, backstop)}
+    if not cgroup and os.getuid() != 0:
+        found["RLIMIT_NPROC"] = (limits.max_processes, limits.max_processes)
+    return found
+
+
+class _Cold:
+    """A sandbox started from scratch: our child (bubblewrap or python), leader of its own process group."""
+
+    def __init__(self, popen: subprocess.Popen, bwrap: bool):
+        self.popen = popen
+        self.pid = popen.pid
+        self.bwrap = bwrap
+
+    @property
+    def returncode(self):
+        code = self.popen.returncode
+        if code is not None and code > 128 and self.bwrap:
+            code = -(code - 128)  # bubblewrap reports a child killed by signal N as exit status 128 + N
+        return code
+
+    def poll(self):
+        self.popen.poll()
+        return self.returncode
+
+    def wait(self, timeout: float) -> None:
+        self.popen.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+class _Forked:
+    """A sandbox forked by a zygote: not our child, so its wait status arrives on a status pipe."""
+
+    def __init__(self, pid: int, status_fd: int):
+        self.pid = pid  # as this machine sees it; PID 1 of its own namespace, so killing it ends them all
+        self._status = status_fd
+        self._buffer = b""
+        self.returncode = None
+        self._lock = threading.Lock()
+
+    def poll(self):
+        with self._lock:
+            if self.returncode is None and self._status is not None:
+                while select.select([self._status], [], [], 0)[0]:
+                    chunk = os.read(self._status, 4096)
+                    if not chunk:
+                        self._close()
+                        if self.returncode is None:
+                            self.returncode = -signal.SIGKILL  # its reporter died with it: killed from outside
+                        break
+                    self._buffer += chunk
+                    for line in self._buffer.split(b"\n"):
+                        if line.startswith(b"exit "):
+                            self.returncode = os.waitstatus_to_exitcode(int(line.split()[1]))
+        return self.returncode
+
+    def wait(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.poll() is None:
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("sandbox", timeout)
+            time.sleep(0.01)
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def _close(self) -> None:
+        if self._status is not None:
+            os.close(self._status)
+            self._status = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+
+class SandboxProcess:
+    """A started sandbox: ``send`` requests, ``receive`` replies, ``kill`` when done or misbehaving.
+
+    With a :class:`~grader.sandbox.warm.Zygote` it is forked warm (torch already imported); without one, or
+    when the zygote cannot fork, it starts cold.  Either way it gets the same walls and the same limits.
+    """
+
+    def __init__(self, limits: Limits, device: str = "cpu", python: str | None = None, zygote=None):
         self.limits = limits
         self.device = device
         self.iso = isolation.detect()
         self.python = python or sys.executable
-        self._lib_dir = Path(tempfile.mkdtemp(prefix="grader-lib-"))
+        self.zygote = zygote
+        self.warm = False
+        self._lib_dir: Path | None = None
         self._work_dir: Path | None = None  # a host folder, only where bubblewrap's private tmpfs is unavailable
-        for name in ("worker.py", "wire.py"):
-            shutil.copy2(HERE / name, self._lib_dir / name)
-        student_data.install(self._lib_dir)
         self._output = bytearray()
         self.output_dropped = 0
         self.killed_for: str | None = None
-        self.proc: subprocess.Popen | None = None
+        self.proc: _Cold | _Forked | None = None
         self.started = time.perf_counter()
         self.ready_seconds = 0.0
         self.peak_rss_mb = 0.0
@@ -64,36 +194,12 @@ class SandboxProcess:
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/sandbox/work",
-               "OMP_NUM_THREADS": str(self.limits.threads), "MKL_NUM_THREADS": str(self.limits.threads),
-               "GRADER_THREADS": str(self.limits.threads), "PYTHONHASHSEED": "0",
-               "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "" if self.device == "cpu" else "0"}
-        worker_args = ["-I", "-X", "faulthandler"]
-        if self.iso.level == isolation.NAMESPACES:
-            argv = [self.iso.bwrap, *isolation.mounts(self._lib_dir, self.limits.tmp_mb)]
-            for key, value in env.items():
-                argv += ["--setenv", key, value]
-            if self.device != "cpu":
-                argv += ["--dev-bind-try", "/dev/nvidia0", "/dev/nvidia0",
-                         "--dev-bind-try", "/dev/nvidiactl", "/dev/nvidiactl",
-                         "--dev-bind-try", "/dev/nvidia-uvm", "/dev/nvidia-uvm",
-                         "--dev-bind-try", "/dev/nvidia-uvm-tools", "/dev/nvidia-uvm-tools",
-                         "--ro-bind-try", "/proc/driver/nvidia", "/proc/driver/nvidia",
-                         "--ro-bind-try", "/sys", "/sys"]
-            argv += ["--", self.python, *worker_args, "/sandbox/lib/worker.py", str(req_r), str(rep_w)]
-            cwd = None
-        else:
-            self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
-            env["HOME"] = str(self._work_dir)
-            argv = [self.python, *worker_args, str(self._lib_dir / "worker.py"), str(req_r), str(rep_w)]
-            cwd = str(self._work_dir)
         self._cgroup = _PidsCgroup.create(self.limits.max_processes)
         try:
-            self.proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w, pass_fds=(req_r, rep_w),
-                env=env, cwd=cwd, preexec_fn=self._limit_child, close_fds=True)
-        except OSError as exc:
-            raise SandboxError(f"could not start the sandbox: {exc}") from exc
+            if self.zygote is not None and self.zygote.usable:
+                self.proc = self._fork(req_r, rep_w, out_w)
+            if self.proc is None:
+                self.proc = self._spawn(req_r, rep_w, out_w)
         finally:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
@@ -103,34 +209,85 @@ class SandboxProcess:
         ready = self.receive(deadline=time.monotonic() + max(60.0, self.limits.timeout))
         if ready.get("event") != "ready":
             raise SandboxError("the sandbox did not say it was ready", "protocol")
+        if self.warm and self._cgroup is not None:
+            for pid in _tree_pids(self.proc.pid):  # before any student code: it runs only on an exec request
+                self._cgroup.join(pid)
         self.ready_seconds = time.perf_counter() - self.started
+
+    def _spawn(self, req_r: int, rep_w: int, out_w: int) -> _Cold:
+        env = sandbox_env(self.limits, self.device)
+        self._lib_dir = prepare_lib_dir()
+        cwd = None
+        if self.iso.level != isolation.NAMESPACES:
+            self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
+            env["HOME"] = cwd = str(self._work_dir)
+        argv = sandbox_command(self.iso, self.python, self._lib_dir, self.limits, self.device, env,
+                               [str(req_r), str(rep_w)])
+        try:
+            popen = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
+                                     pass_fds=(req_r, rep_w), env=env, cwd=cwd, preexec_fn=self._limit_child,
+                                     close_fds=True)
+        except OSError as exc:
+            raise SandboxError(f"could not start the sandbox: {exc}") from exc
+        return _Cold(popen, self.iso.level == isolation.NAMESPACES)
+
+    def _fork(self, req_r: int, rep_w: int, out_w: int) -> _Forked | None:
+        """A warm start from the zygote; None (and the zygote marked unusable) if it cannot give one."""
+        status_r, status_w = os.pipe()
+        workdir = None
+        if not self.zygote.namespaced:
+            self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
+            workdir = str(self._work_dir)
+        try:
+            pid = self.zygote.fork([req_r, rep_w, out_w, status_w], {
+                "op": "fork", "isolate": self.zygote.namespaced, "tmp_mb": self.limits.tmp_mb,
+                "rlimits": rlimits(self.limits, self._cgroup is not None), "workdir": workdir})
+            os.close(status_w)
+            status_w = None
+            host_pid = self._forked_pid(status_r, pid)
+        except SandboxError as exc:
+            if status_w is not None:
+                os.close(status_w)
+            os.close(status_r)
+            self.zygote.give_up(str(exc))
+            return None
+        self.warm = True
+        return _Forked(host_pid, status_r)
+
+    def _forked_pid(self, status_r: int, parent_pid: int) -> int:
+        """Read the sandbox's PID as the zygote sees it, and find the same process as this machine sees it."""
+        line, deadline = b"", time.monotonic() + 20
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise SandboxError("the zygote's child did not report", "error")
+            if not select.select([status_r], [], [], min(left, 0.5))[0]:
+                continue
+            chunk = os.read(status_r, 1)  # one byte at a time: what follows the line is the wait status
+            if not chunk:
+                raise SandboxError("the zygote's child ended before it reported", "error")
+            line += chunk
+        if not line.startswith(b"pid "):
+            raise SandboxError(f"the zygote could not wall off a sandbox: {line.decode(errors='replace')[6:]}",
+                               "error")
+        host = self.zygote.host_pid(int(line.split()[1]))
+        if host is None:
+            raise SandboxError("the forked sandbox could not be found among the zygote's processes", "error")
+        return host
 
     def _limit_child(self) -> None:
         """Runs in the child between fork and exec: new session, rlimits, cgroup membership."""
         os.setsid()
-        lim = self.limits
-        cpu = int(lim.cpu_seconds)
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-        size = int(lim.max_file_mb) << 20
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
-        # Address space is only a backstop far above the memory limit: torch reserves large virtual ranges.
-        backstop = max(int(lim.memory_mb) * 4, 16384) << 20
-        resource.setrlimit(resource.RLIMIT_AS, (backstop, backstop))
+        for name, pair in rlimits(self.limits, self._cgroup is not None).items():
+            resource.setrlimit(getattr(resource, name), pair)
         if self._cgroup is not None:
             self._cgroup.join(os.getpid())
-        elif os.getuid() != 0:
-            resource.setrlimit(resource.RLIMIT_NPROC, (lim.max_processes, lim.max_processes))
 
     def kill(self, reason: str | None = None) -> None:
         if reason and not self.killed_for:
             self.killed_for = reason
         if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            self.proc.kill()
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:  # pragma: no cover - a zombie the kernel will reap
@@ -146,6 +303,8 @@ class SandboxProcess:
             except (OSError, subprocess.TimeoutExpired, SandboxError):
                 pass
         self.kill()
+        if isinstance(self.proc, _Forked):
+            self.proc.close()
         for fd in (getattr(self, "_req", None), getattr(self, "_rep", None)):
             if fd is not None:
                 try:
@@ -156,9 +315,9 @@ class SandboxProcess:
         if self._cgroup is not None:
             self._cgroup.remove()
             self._cgroup = None
-        shutil.rmtree(self._lib_dir, ignore_errors=True)
-        if self._work_dir is not None:
-            shutil.rmtree(self._work_dir, ignore_errors=True)
+        for folder in (self._lib_dir, self._work_dir):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
     # ------------------------------------------------------------------------------------------ exchange
     def send(self, request: dict) -> None:
@@ -215,9 +374,7 @@ class SandboxProcess:
             return SandboxError(f"used more than {self.limits.memory_mb} MB of memory and was stopped", "memory")
         if self.killed_for == "timeout":
             return SandboxError("timed out", "timeout")
-        code = self.proc.returncode if self.proc else None
-        if code is not None and code > 128 and self.iso.level == isolation.NAMESPACES:
-            code = -(code - 128)  # bubblewrap reports a child killed by signal N as exit status 128 + N
+        code = self.proc.poll() if self.proc else None
         if code is not None and code < 0:
             try:
                 name = signal.Signals(-code).name
@@ -265,23 +422,33 @@ class SandboxProcess:
             time.sleep(0.05)
 
 
+def _tree_pids(root: int) -> list[int]:
+    """A process and all its descendants, from /proc."""
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        if pid in found:
+            continue
+        found.append(pid)
+        try:
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def _tree_rss_kb(root: int) -> int:
     """Memory of a process and all its descendants, from /proc.
 
     Proportional set size (PSS) where the kernel offers it, so pages shared after ``fork`` (torch's libraries)
     are counted once, not once per child; resident set size otherwise.
     """
-    total, stack, seen = 0, [root], set()
-    while stack:
-        pid = stack.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
+    total = 0
+    for pid in _tree_pids(root):
         try:
             total += _pss_kb(pid)
-            for tid in os.listdir(f"/proc/{pid}/task"):
-                with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
-                    stack.extend(int(c) for c in fh.read().split())
         except (OSError, ValueError):
             continue
     return total

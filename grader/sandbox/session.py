@@ -59,6 +59,7 @@ class Session:
     device: str = "cpu"
     max_restarts: int = 3
     python: str | None = None
+    zygote: object | None = None  # a warm.Zygote: sandboxes are forked warm instead of started cold
     cells: dict[int, CellReport] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     _proc: SandboxProcess | None = None
@@ -66,7 +67,9 @@ class Session:
     _puts: dict = field(default_factory=dict)
     _output: list[str] = field(default_factory=list)
     _starts: int = 0
+    _dropped: int = 0
     peak_rss_mb: float = 0.0
+    warm: bool = False
 
     # ------------------------------------------------------------------------------------------ notebook
     def start(self) -> None:
@@ -87,10 +90,11 @@ class Session:
     def _spawn(self) -> SandboxProcess:
         if self._proc is not None:
             self._retire()
-        proc = SandboxProcess(self.limits, self.device, self.python)
+        proc = SandboxProcess(self.limits, self.device, self.python, zygote=self.zygote)
         self._starts += 1
         proc.start()
         self.timings.setdefault("sandbox_start", proc.ready_seconds)
+        self.warm = proc.warm
         self._proc = proc
         return proc
 
@@ -181,6 +185,10 @@ class Session:
         return "".join(self._output + ([self._proc.output] if self._proc else []))
 
     @property
+    def output_dropped(self) -> int:
+        return self._dropped + (self._proc.output_dropped if self._proc else 0)
+
+    @property
     def restarts(self) -> int:
         return max(0, self._starts - 1)
 
@@ -188,6 +196,7 @@ class Session:
         if self._proc is not None:
             self._proc.close()
             self._output.append(self._proc.output)
+            self._dropped += self._proc.output_dropped
             self.peak_rss_mb = max(self.peak_rss_mb, self._proc.peak_rss_mb)
             self._proc = None
 

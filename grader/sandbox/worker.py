@@ -185,8 +185,8 @@ def answer(reply, compute) -> None:
                          f"{type(exc).__name__}", "frames": [], "lineno": None}})
 
 
-def main() -> None:
-    request_fd, reply_fd = int(sys.argv[1]), int(sys.argv[2])
+def serve(request_fd: int, reply_fd: int) -> None:
+    """Answer requests until shutdown or end of input, then leave at once."""
     os.set_inheritable(request_fd, False)
     os.set_inheritable(reply_fd, False)
     sys.stdin = io.StringIO("")
@@ -194,12 +194,6 @@ def main() -> None:
     def reply(value) -> None:
         wire.write_frame(reply_fd, value)
 
-    try:
-        import torch
-
-        torch.set_num_threads(int(os.environ.get("GRADER_THREADS", "1")))
-    except ImportError:
-        pass
     ns = Namespace()
     reply({"event": "ready", "python": sys.version.split()[0]})
     while True:
@@ -210,6 +204,26 @@ def main() -> None:
         if not handle(ns, request, reply):
             break
     os._exit(0)  # skip interpreter teardown: student threads or atexit hooks must not delay or alter exit
+
+
+def warm_up() -> None:
+    try:
+        import torch
+
+        torch.set_num_threads(int(os.environ.get("GRADER_THREADS", "1")))
+    except ImportError:
+        pass
+
+
+def main() -> None:
+    if sys.argv[1] == "--zygote":
+        import zygote
+
+        warm_up()
+        zygote.serve_forks(int(sys.argv[2]), serve)
+        return
+    warm_up()
+    serve(int(sys.argv[1]), int(sys.argv[2]))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,165 @@
+"""Warm sandboxes: forked from a zygote that imported torch once, and walled off again before student code runs."""
+import os
+import time
+
+import pytest
+
+from grader.config import Limits
+from grader.sandbox import isolation
+from grader.sandbox.process import SandboxProcess, _tree_pids
+from grader.sandbox.warm import Zygote
+
+namespaced = pytest.mark.skipif(isolation.detect().level != isolation.NAMESPACES,
+                                reason="bubblewrap namespaces are not available on this machine")
+
+PROBE = """
+import os, random, glob
+status = dict(line.split(":\\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\\t" in line)
+tmp_before = sorted(os.listdir("/tmp"))
+open("/tmp/left-behind", "w").write("state from an earlier submission")
+def probe():
+    return {"pid": os.getpid(), "uid": os.getuid(), "cap_eff": status["CapEff"].strip(),
+            "cap_bnd": status["CapBnd"].strip(), "no_new_privs": status["NoNewPrivs"].strip(),
+            "tmp_before": tmp_before, "fds": sorted(int(f) for f in os.listdir("/proc/self/fd")),
+            "env": sorted(os.environ), "random": random.random(), "cwd": os.getcwd()}
+def signal_pid(pid):
+    try:
+        os.kill(pid, 0)
+        return "reached"
+    except ProcessLookupError:
+        return "no such process"
+    except PermissionError:
+        return "permission denied"
+def read_memory(pid):
+    try:
+        with open(f"/proc/{pid}/mem", "rb") as fh:
+            return "read"
+    except OSError as exc:
+        return type(exc).__name__
+"""
+
+
+def ns_pids(pid):
+    """A process's PID in each namespace, this machine's first."""
+    line = next(x for x in open(f"/proc/{pid}/status").read().splitlines() if x.startswith("NSpid:"))
+    return [int(v) for v in line.split()[1:]]
+
+
+@pytest.fixture(scope="module")
+def zygote():
+    with Zygote(Limits()) as z:
+        yield z
+
+
+def run(zygote, source=PROBE, limits=None):
+    proc = SandboxProcess(limits or Limits(timeout=20), zygote=zygote)
+    proc.start()
+    proc.send({"op": "exec", "cells": [{"index": 0, "exercise": None, "source": source}], "skip": []})
+    while proc.receive(time.monotonic() + 20).get("event") != "exec_done":
+        pass
+    return proc
+
+
+def call(proc, name, *args):
+    proc.send({"op": "call", "name": name, "args": list(args), "kwargs": {}, "device": None})
+    reply = proc.receive(time.monotonic() + 20)
+    assert "ok" in reply, reply
+    return reply["ok"]
+
+
+@namespaced
+def test_each_fork_is_warm_and_starts_with_nothing_of_the_one_before(zygote):
+    first = run(zygote)
+    second = run(zygote)
+    try:
+        assert first.warm and second.warm
+        a, b = call(first, "probe"), call(second, "probe")
+        assert a["tmp_before"] == b["tmp_before"] == []  # the first one's /tmp file is not in the second's
+        assert a["uid"] == b["uid"] == 65534
+        assert a["cap_eff"] == a["cap_bnd"] == "0000000000000000" and a["no_new_privs"] == "1"
+        assert a["fds"] == [0, 1, 2, 3, 4] or len(a["fds"]) <= 6  # the two pipes (+ the listing's own fd)
+        assert a["env"] == b["env"] and "GRADER_SOLUTIONS" not in a["env"]
+        assert a["random"] != b["random"]  # generators are re-seeded, not shared through the fork
+        assert a["cwd"] == "/sandbox/work"
+    finally:
+        first.close()
+        second.close()
+
+
+@namespaced
+def test_a_sandbox_cannot_signal_or_read_another_or_the_zygote(zygote):
+    victim = run(zygote)
+    attacker = run(zygote, PROBE + """
+import signal
+def kill_everyone():
+    hit = []
+    for pid in range(1, 500):
+        if pid != os.getpid():
+            try:
+                os.kill(pid, signal.SIGKILL)
+                hit.append(pid)
+            except OSError:
+                pass
+    return hit
+""")
+    try:
+        # PIDs as the zygote's namespace numbers them: what a sandbox finds by listing /proc.
+        victim_pid = ns_pids(victim.proc.pid)[1]
+        zygote_ns_pid = next(ns_pids(p)[1] for p in _tree_pids(zygote._popen.pid)
+                             if b"--zygote" in open(f"/proc/{p}/cmdline", "rb").read() and len(ns_pids(p)) == 2)
+        assert call(attacker, "read_memory", victim_pid) in ("PermissionError", "FileNotFoundError")
+        assert call(attacker, "read_memory", zygote_ns_pid) in ("PermissionError", "FileNotFoundError")
+        assert call(attacker, "kill_everyone") == [1]  # only its own namespace's init, which ignores it
+        assert call(victim, "probe")["uid"] == 65534  # the victim is unharmed
+        after = run(zygote)  # and the zygote still forks
+        assert after.warm and call(after, "probe")["tmp_before"] == []
+        after.close()
+    finally:
+        victim.close()
+        attacker.close()
+
+
+@namespaced
+def test_killing_a_forked_sandbox_ends_everything_it_started(zygote):
+    proc = run(zygote, "import os, time\nfor _ in range(5):\n    if os.fork() == 0:\n        time.sleep(600)\n")
+    pids = _tree_pids(proc.proc.pid)
+    assert len(pids) >= 6
+    proc.kill("timeout")
+    time.sleep(0.2)
+    assert not [p for p in pids if os.path.exists(f"/proc/{p}") and "Z" not in open(f"/proc/{p}/stat").read()
+                .split(")")[1].split()[0]]
+    proc.close()
+
+
+def test_a_zygote_that_cannot_wall_off_a_fork_gives_way_to_a_cold_start():
+    zygote = Zygote(Limits()).start()
+    try:
+        zygote.namespaced = True  # ask for namespaces ...
+        original = zygote.fork
+
+        def refuse(fds, request):  # ... from a zygote whose forks fail to unshare
+            return original(fds, {**request, "tmp_mb": -1})
+        zygote.fork = refuse
+        proc = SandboxProcess(Limits(timeout=20), zygote=zygote)
+        proc.start()
+        try:
+            assert not proc.warm and not zygote.usable and zygote.why_not
+        finally:
+            proc.close()
+    finally:
+        zygote.close()
+
+
+def test_a_dead_zygote_is_restarted(zygote):
+    z = Zygote(Limits()).start()
+    try:
+        os.killpg(z._popen.pid, 9)
+        z._popen.wait()
+        proc = SandboxProcess(Limits(timeout=20), zygote=z)
+        proc.start()
+        try:
+            assert proc.warm and z.restarts == 1
+        finally:
+            proc.close()
+    finally:
+        z.close()
