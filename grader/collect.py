@@ -1,0 +1,494 @@
+"""Turn what an instructor points ``grader grade`` at into one submission per student, safely.
+
+Instructors pass whatever their LMS gave them: single notebooks, a folder of them, a folder of per-student
+folders, or the bulk-download zip itself.  :func:`collect` flattens all of that into :class:`Entry` objects,
+each with a student key that is safe as a folder name on every OS and unique within the collection, and never
+raises for bad input: everything it skips or changes is a :class:`Problem` the instructor can read.
+
+Zips come from students, so they are hostile input.  They are extracted with :mod:`zipfile` under
+``work_dir`` only, one member at a time, refusing paths that could land elsewhere (absolute, ``..``, drive
+letters, backslashes), links, special files and encrypted members.  A member whose header admits to a bomb
+is refused before a byte is written; every other member is held to :class:`ZipLimits` on the bytes it really
+produces, since a header can lie.  A zip inside the submissions is reported, not extracted, so there is no
+recursion to bound.
+
+Symbolic links inside folders are skipped too: a folder unpacked with a tool that restores links could
+otherwise point a "notebook" at a private file, whose text would end up in the student's report.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NOTEBOOK_SUFFIXES = (".ipynb", ".py")
+IGNORED_NAMES = {"__MACOSX", ".ipynb_checkpoints", "__pycache__"}
+MAX_KEY = 80
+CHUNK = 1 << 16
+STUDENT_DEPTH = 4  # how deep a notebook may sit inside one student's folder
+
+UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                    *(f"LPT{i}" for i in range(1, 10))}
+# Canvas: <name>_<userid>_<submissionid>_<original> and <name>_LATE_<userid>_<submissionid>_<original>.
+CANVAS = re.compile(r"^(?P<name>[a-z]+)_(?:(?P<late>LATE)_)?(?P<uid>\d+)_(?P<sid>\d+)_(?P<original>.+)$")
+# Moodle: a folder "John Smith_12345_assignsubmission_file_" holding the file, or the same prefix on the
+# file name itself when the download was not split into folders.
+MOODLE_DIR = re.compile(r"^(?P<name>.+?)_(?P<uid>\d+)_assignsubmission_[a-z]+_?$")
+MOODLE_FILE = re.compile(r"^(?P<name>.+?)_(?P<uid>\d+)_assignsubmission_file_(?P<original>.+)$")
+DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+@dataclass(frozen=True)
+class Entry:
+    student: str      # stable key, safe as a folder name everywhere, unique case-insensitively
+    path: Path        # the file to grade; for zip inputs, the extracted copy
+    source: str       # where it came from, for humans: the path given, or "class.zip:member"
+    name: str = ""    # the student's name when the input gives one
+    lms_id: str = ""  # LMS user id when the name carries one
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    message: str
+
+
+@dataclass
+class Collected:
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    max_members: int = 5000
+    max_total_bytes: int = 2 << 30       # uncompressed, summed over members actually extracted
+    max_member_bytes: int = 256 << 20
+    max_ratio: float = 200.0             # uncompressed/compressed per member: beyond this it is a zip bomb
+    # A small file of repeated text can compress beyond any bomb's ratio, so a member no larger than this is
+    # never refused for its ratio: a bomb is about size, and this much is harmless.
+    ratio_grace_bytes: int = 1 << 20
+
+
+@dataclass
+class _Found:
+    """A file to grade before its student key is settled (keys depend on everything else collected)."""
+    path: Path
+    source: str
+    student: str
+    name: str = ""
+    lms_id: str = ""
+    late: bool = False
+
+
+Label = Callable[[Path], str]
+
+
+def collect(inputs: list[Path], work_dir: Path, limits: ZipLimits = ZipLimits()) -> Collected:
+    """Everything gradable in ``inputs``, one entry per file, with every skip and change as a problem.
+
+    Zips are extracted under ``work_dir/<zip stem>/`` (``-2``, ``-3``... when that folder exists already, so a
+    rerun never mixes in files from an earlier one).  Entries are sorted by source.
+    """
+    found: list[_Found] = []
+    problems: list[Problem] = []
+    seen_inputs: set[Path] = set()
+    for raw in inputs:
+        path = Path(raw)
+        source = _shown(str(path))
+        if not path.exists():
+            problems.append(Problem(source, "does not exist: skipped"))
+            continue
+        resolved = path.resolve()
+        if resolved in seen_inputs:
+            problems.append(Problem(source, "given more than once: collected once"))
+            continue
+        seen_inputs.add(resolved)
+        if path.is_dir():
+            _scan_folder(path, lambda p: _shown(str(p)), found, problems)
+        elif not path.is_file():
+            problems.append(Problem(source, "not a regular file or folder: skipped"))
+        elif path.suffix.lower() == ".zip":
+            root = _extract(path, source, Path(work_dir), limits, problems)
+            if root is not None:
+                _scan_folder(_unwrap(root), _zip_label(source, root), found, problems)
+        elif path.suffix.lower() in NOTEBOOK_SUFFIXES:
+            found.append(_from_file_name(path, source))
+        else:
+            problems.append(Problem(source, "not a notebook or .py file: skipped"))
+    return Collected(_assign_students(_drop_same_files(found, problems), problems), problems)
+
+
+def safe_key(text: str) -> str:
+    """``text`` as a folder name valid on every OS: ASCII letters, digits, ``._-``, no leading dot, <= 80."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    key = UNSAFE.sub("_", ascii_text).strip("._-")[:MAX_KEY].rstrip("._-")
+    if not key:  # nothing ASCII survives (a name in another script): stable and distinct per name
+        key = "student_" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    if key.split(".")[0].upper() in WINDOWS_RESERVED:
+        key = "_" + key[:MAX_KEY - 1]
+    return key
+
+
+# ---------------------------------------------------------------------------------------------- folders
+
+def _visible(folder: Path) -> list[Path]:
+    try:
+        children = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return []
+    return [c for c in children if not c.name.startswith(".") and c.name not in IGNORED_NAMES]
+
+
+def _is_candidate(path: Path) -> bool:
+    return path.suffix.lower() in NOTEBOOK_SUFFIXES
+
+
+def _scan_folder(folder: Path, label: Label, found: list[_Found], problems: list[Problem]) -> None:
+    """Files directly in ``folder`` are submissions; each subfolder is one student's folder."""
+    for child in _visible(folder):
+        if child.is_symlink():
+            problems.append(Problem(label(child), "is a symbolic link: skipped"))
+        elif child.is_dir():
+            _student_folder(child, label, found, problems)
+        elif not child.is_file():
+            problems.append(Problem(label(child), "not a regular file or folder: skipped"))
+        elif _is_candidate(child):
+            found.append(_from_file_name(child, label(child)))
+        elif child.suffix.lower() == ".zip":
+            problems.append(Problem(label(child), "a zip inside the submissions is not extracted: skipped "
+                                                  "(extract it, or give it to the grader on its own)"))
+        else:
+            problems.append(Problem(label(child), "not a notebook or .py file: skipped"))
+
+
+def _student_folder(folder: Path, label: Label, found: list[_Found], problems: list[Problem]) -> None:
+    """One student's folder: their single notebook (else single .py), the newest one when there are several."""
+    files: list[Path] = []
+    others: list[Path] = []
+    _walk(folder, label, files, others, problems, STUDENT_DEPTH)
+    notebooks = [f for f in files if f.suffix.lower() == ".ipynb"]
+    scripts = [f for f in files if f.suffix.lower() == ".py"]
+    pool, kind = (notebooks, "notebooks") if notebooks else (scripts, ".py files")
+    source = label(folder)
+    if not pool:
+        seen = ", ".join(_rel(f, folder) for f in others[:5]) + (", ..." if len(others) > 5 else "")
+        problems.append(Problem(source, "no .ipynb or .py file in this student's folder: skipped"
+                                + (f" (found {seen})" if seen else " (it is empty)")))
+        return
+    chosen = max(pool, key=lambda f: (_mtime(f), _rel(f, folder)))
+    if len(pool) > 1:
+        ignored = ", ".join(repr(_rel(f, folder)) for f in sorted(pool) if f != chosen)
+        problems.append(Problem(source, f"several {kind}: graded the most recently modified, "
+                                        f"{_rel(chosen, folder)!r}; ignored {ignored}"))
+    student, name, lms_id = folder.name, "", ""
+    moodle = MOODLE_DIR.match(folder.name)
+    if moodle:
+        student, name = moodle["name"], _shown(moodle["name"])
+        lms_id = moodle["uid"]
+    found.append(_Found(chosen, label(chosen), student, name, lms_id))
+
+
+def _walk(folder: Path, label: Label, files: list[Path], others: list[Path], problems: list[Problem],
+          depth: int) -> None:
+    for child in _visible(folder):
+        if child.is_symlink():
+            problems.append(Problem(label(child), "is a symbolic link: skipped"))
+        elif child.is_dir():
+            if depth > 1:
+                _walk(child, label, files, others, problems, depth - 1)
+        elif child.is_file() and _is_candidate(child):
+            files.append(child)
+        elif child.is_file():
+            others.append(child)
+
+
+def _rel(path: Path, folder: Path) -> str:
+    return path.relative_to(folder).as_posix()
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _from_file_name(path: Path, source: str) -> _Found:
+    """A loose file: its student comes from an LMS name pattern when it has one, else from its stem."""
+    canvas = CANVAS.match(path.name)
+    if canvas:
+        return _Found(path, source, canvas["name"], canvas["name"], canvas["uid"], bool(canvas["late"]))
+    moodle = MOODLE_FILE.match(path.name)
+    if moodle:
+        return _Found(path, source, moodle["name"], _shown(moodle["name"]), moodle["uid"])
+    return _Found(path, source, path.stem)
+
+
+# ------------------------------------------------------------------------------------------ student keys
+
+def _drop_same_files(found: list[_Found], problems: list[Problem]) -> list[_Found]:
+    """A file reached twice (a folder and a file inside it both given) is graded once."""
+    kept: dict[Path, _Found] = {}
+    for item in sorted(found, key=lambda f: f.source):
+        key = item.path.resolve()
+        if key in kept and kept[key].source == item.source:
+            problems.append(Problem(item.source, "reached through more than one input: collected once"))
+        elif key in kept:
+            problems.append(Problem(item.source, f"the same file as {kept[key].source}: collected once"))
+        else:
+            kept[key] = item
+    return list(kept.values())
+
+
+def _assign_students(found: list[_Found], problems: list[Problem]) -> list[Entry]:
+    """Safe, case-insensitively unique keys; two LMS students who share a name both get their id appended."""
+    ids_by_key: dict[str, set[str]] = {}
+    for item in found:
+        if item.lms_id:
+            ids_by_key.setdefault(safe_key(item.student).lower(), set()).add(item.lms_id)
+    taken: dict[str, str] = {}  # lowercased key -> source that holds it
+    entries = []
+    for item in sorted(found, key=lambda f: f.source):
+        base = safe_key(item.student)
+        if item.lms_id and len(ids_by_key.get(base.lower(), ())) > 1:
+            base = safe_key(f"{base[:MAX_KEY - len(item.lms_id) - 1]}_{item.lms_id}")
+        key, n = base, 2
+        while key.lower() in taken:
+            suffix = f"-{n}"
+            key, n = base[:MAX_KEY - len(suffix)].rstrip("._-") + suffix, n + 1
+        if key != base:
+            problems.append(Problem(item.source, f"duplicate student id {base!r} (also "
+                                                 f"{taken[base.lower()]}): graded as {key!r}"))
+        taken[key.lower()] = item.source
+        entries.append(Entry(key, item.path, item.source, item.name, item.lms_id, item.late))
+    return entries
+
+
+# ------------------------------------------------------------------------------------------------- zips
+
+def _zip_label(zip_source: str, root: Path) -> Label:
+    def label(path: Path) -> str:
+        rel = _shown(path.relative_to(root).as_posix())
+        return f"{zip_source}:{rel}" + ("/" if path.is_dir() and not path.is_symlink() else "")
+    return label
+
+
+def _unwrap(root: Path) -> Path:
+    """Skip a single wrapping folder ("submissions/" zipped with everything inside) when it holds the class.
+
+    A lone folder holding one notebook is a student's folder and stays; one holding several student folders
+    or several notebooks is the wrapper a zip tool adds.
+    """
+    while True:
+        children = _visible(root)
+        if len(children) != 1 or not children[0].is_dir() or children[0].is_symlink():
+            return root
+        inner = _visible(children[0])
+        if (sum(c.is_dir() for c in inner) < 2
+                and sum(c.is_file() and _is_candidate(c) for c in inner) < 2):
+            return root
+        root = children[0]
+
+
+def _fresh_folder(work_dir: Path, stem: str) -> Path:
+    base = safe_key(stem)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    n = 2
+    candidate = work_dir / base
+    while True:
+        try:
+            candidate.mkdir()
+            return candidate
+        except FileExistsError:
+            candidate, n = work_dir / f"{base}-{n}", n + 1
+
+
+def _extract(zip_path: Path, source: str, work_dir: Path, limits: ZipLimits,
+             problems: list[Problem]) -> Path | None:
+    """Extract the regular files of ``zip_path`` into a fresh folder under ``work_dir``; None when unreadable."""
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged or hostile zip raises, it is that zip's problem
+        problems.append(Problem(source, f"not a readable zip file ({_why(exc)}): skipped"))
+        return None
+    with archive:
+        members = archive.infolist()
+        if len(members) > limits.max_members:
+            problems.append(Problem(source, f"has {len(members)} members, more than the limit of "
+                                            f"{limits.max_members}: not extracted"))
+            return None
+        try:
+            root = _fresh_folder(work_dir, zip_path.stem)
+        except OSError as exc:
+            problems.append(Problem(source, f"could not make a folder to extract it into under {work_dir} "
+                                            f"({_why(exc)}): not extracted"))
+            return None
+        total = 0
+        for index, info in enumerate(members):
+            where = f"{source}:{_shown(info.filename)}"
+            parts, refusal = _member_parts(info)
+            if refusal:
+                problems.append(Problem(where, refusal))
+                continue
+            if not parts or any(p.startswith(".") or p in IGNORED_NAMES for p in parts):
+                continue
+            dest = root.joinpath(*parts)
+            if not _inside(dest, root):  # unreachable after _member_parts; kept as the last line of defence
+                problems.append(Problem(where, "would be written outside the extraction folder: refused"))
+                continue
+            if info.is_dir():
+                _mkdirs(dest, root, where, problems)
+                continue
+            refusal = _claims_too_much(info, limits)
+            if refusal:
+                problems.append(Problem(where, refusal))
+                continue
+            if not _mkdirs(dest.parent, root, where, problems):
+                continue
+            written, refusal = _copy_member(archive, info, dest, limits, limits.max_total_bytes - total)
+            total += written
+            if refusal:
+                problems.append(Problem(where, refusal))
+            if refusal == _TOTAL:
+                left = len(members) - index - 1
+                problems.append(Problem(source, f"extraction stopped: more than {_size(limits.max_total_bytes)} "
+                                                f"uncompressed in total; {left} later member(s) not extracted"))
+                break
+    return root
+
+
+_TOTAL = "would take the extraction past its total size limit: refused, partial copy deleted"
+
+
+def _member_parts(info: zipfile.ZipInfo) -> tuple[list[str], str | None]:
+    """The member's path components, or why it is refused; links and special files are refused here too."""
+    name = info.filename
+    if "\\" in name:
+        return [], "backslash in its path: refused"
+    if "\x00" in name:
+        return [], "NUL character in its path: refused"
+    if name.startswith("/"):
+        return [], "absolute path: refused"
+    if DRIVE.match(name):
+        return [], "drive letter in its path: refused"
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        return [], "'..' in its path would escape the extraction folder: refused"
+    mode = info.external_attr >> 16
+    kind = stat.S_IFMT(mode)
+    if stat.S_ISLNK(mode):
+        return [], "a symbolic link: skipped"
+    if kind and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return [], "not a regular file: skipped"
+    if info.flag_bits & 0x1:
+        return [], "encrypted: skipped (no password is tried)"
+    return parts, None
+
+
+def _claims_too_much(info: zipfile.ZipInfo, limits: ZipLimits) -> str | None:
+    """Refuse before writing a byte when the header itself admits to a bomb.
+
+    Header sizes are only ever used to refuse, never to allow: :func:`_copy_member` still counts what really
+    comes out.  (CPython's zipfile also stops a member at its claimed size, so a header that understates it
+    gets the member refused as damaged, not inflated.)
+    """
+    if info.file_size > limits.max_member_bytes:
+        return (f"is {_size(info.file_size)} uncompressed, more than the limit of {_size(limits.max_member_bytes)}: "
+                "refused")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > limits.ratio_grace_bytes and ratio > limits.max_ratio:
+        return (f"inflates {ratio:.0f} times its compressed size, more than the limit of {limits.max_ratio:g} "
+                "(a zip bomb): refused")
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _mkdirs(folder: Path, root: Path, where: str, problems: list[Problem]) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problems.append(Problem(where, f"could not be extracted ({_why(exc)}): skipped"))
+        return False
+    if not folder.is_dir() or not _inside(folder, root):
+        problems.append(Problem(where, "its folder clashes with a file in the zip: skipped"))
+        return False
+    return True
+
+
+def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, limits: ZipLimits,
+                 budget: int) -> tuple[int, str | None]:
+    """Stream one member to ``dest``, counting the bytes really produced; (bytes kept, refusal or None).
+
+    The header's sizes are not trusted here: the limits are checked on the bytes produced so far, before each
+    chunk is written, so a member never leaves more than ``max_member_bytes`` or ``max_ratio`` times its
+    compressed size on disk, and any refused copy is deleted.
+    """
+    compressed = max(info.compress_size, 1)
+    size = 0
+    refusal = None
+    try:
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        return 0, "appears twice in the zip: the first copy is kept"
+    except OSError as exc:
+        return 0, f"could not be extracted ({_why(exc)}): skipped"
+    try:
+        with os.fdopen(fd, "wb") as out, archive.open(info) as src:
+            while chunk := src.read(CHUNK):
+                size += len(chunk)
+                if size > limits.max_member_bytes:
+                    refusal = (f"larger than {_size(limits.max_member_bytes)} uncompressed: refused, "
+                               "partial copy deleted")
+                elif size > limits.ratio_grace_bytes and size / compressed > limits.max_ratio:
+                    refusal = (f"inflates more than {limits.max_ratio:g} times its compressed size (a zip "
+                               "bomb): refused, partial copy deleted")
+                elif size > budget:
+                    refusal = _TOTAL
+                if refusal:
+                    break
+                out.write(chunk)
+    except Exception as exc:  # noqa: BLE001 - any failure reading a hostile member is that member's problem
+        refusal = f"damaged ({_why(exc)}): skipped"
+    if refusal:
+        dest.unlink(missing_ok=True)
+        return 0, refusal
+    try:
+        stamp = time.mktime((*info.date_time, 0, 0, -1))
+        os.utime(dest, (stamp, stamp))  # "most recently modified" then means what the student saw
+    except (OverflowError, ValueError, OSError):
+        pass
+    return size, None
+
+
+def _shown(text: str) -> str:
+    """``text`` with control characters escaped, so a hostile file name cannot rewrite the instructor's terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _size(n: int) -> str:
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift:
+            return f"{n / (1 << shift):g} {unit}"
+    return f"{n} bytes"
