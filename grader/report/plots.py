@@ -253,3 +253,64 @@ def digit_data_uri(pixels: Iterable[Any], invert: bool = True) -> str | None:
 def _encode_png(img: np.ndarray) -> bytes:
     from grader.data.png import encode_png
     return encode_png(img)
+
+
+def histogram_svg(values: Iterable[Any], edges: Iterable[float] = tuple(range(0, 101, 10)), *,
+                  title: str = "Score distribution", x_label: str = "score (%)", y_label: str = "students",
+                  unit: str = "%", width: int = 480, height: int = 300) -> str | None:
+    """An inline SVG histogram of ``values`` over the bins ``edges`` (the last bin includes its upper edge).
+
+    Values outside the edges are counted in the nearest end bin (an override can lift a score past 100 %);
+    non-finite values are left out.  Every bar prints its count, so the chart reads without colour and the
+    accessible name lists every non-empty bin.  Returns None when there is nothing to draw.
+    """
+    bounds = [float(e) for e in edges]
+    data = [v for v in _finite(values) if v is not None]
+    if not data or len(bounds) < 2 or any(b <= a for a, b in zip(bounds, bounds[1:])):
+        return None
+    counts = [0] * (len(bounds) - 1)
+    for v in data:
+        i = next((k for k in range(len(counts)) if v < bounds[k + 1]), len(counts) - 1)
+        counts[i] += 1
+    y_ticks = nice_ticks(0, max(counts), 5, integer=True)
+    left, right, top, bottom = 56, 14, 24, 58
+    pw, ph = width - left - right, height - top - bottom
+    lo, hi, y_max = bounds[0], bounds[-1], y_ticks[-1] or 1.0
+
+    def px(x: float) -> float:
+        return left + (x - lo) / (hi - lo) * pw
+
+    def py(y: float) -> float:
+        return top + ph - y / y_max * ph
+
+    def span(k: int) -> str:
+        return f"{fmt_number(bounds[k])}–{fmt_number(bounds[k + 1])}{unit}"
+
+    filled = "; ".join(f"{span(k)}: {c}" for k, c in enumerate(counts) if c)
+    label = f"{title}: {len(data)} {y_label}; {filled}"
+    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{_t(label)}">',
+           f"<title>{_t(label)}</title>",
+           f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="#fff" stroke="#595959"/>']
+    for t in y_ticks:
+        y = py(t)
+        out.append(f'<line x1="{left}" x2="{left + pw}" y1="{_c(y)}" y2="{_c(y)}" stroke="#e0e0e0"/>')
+        out.append(f'<text x="{left - 6}" y="{_c(y + 4)}" text-anchor="end" class="tick">{fmt_number(t)}</text>')
+    for k, count in enumerate(counts):
+        x0, x1 = px(bounds[k]), px(bounds[k + 1])
+        y = py(count)
+        out.append(f"<g><title>{_t(span(k))}: {count} of {len(data)}</title>"
+                   f'<rect x="{_c(x0 + 1.5)}" y="{_c(y)}" width="{_c(max(x1 - x0 - 3, 1))}" '
+                   f'height="{_c(top + ph - y)}" fill="#0b4f8a"/>'
+                   + (f'<text x="{_c((x0 + x1) / 2)}" y="{_c(y - 5)}" text-anchor="middle" class="count">'
+                      f"{count}</text>" if count else "") + "</g>")
+    for edge in bounds:
+        x = px(edge)
+        out.append(f'<line x1="{_c(x)}" x2="{_c(x)}" y1="{top + ph}" y2="{top + ph + 5}" stroke="#595959"/>')
+        out.append(f'<text x="{_c(x)}" y="{top + ph + 20}" text-anchor="middle" class="tick">{fmt_number(edge)}'
+                   "</text>")
+    out.append(f'<text x="{left + pw / 2:.1f}" y="{top + ph + 42}" text-anchor="middle" class="axis">'
+               f"{_t(x_label)}</text>")
+    out.append(f'<text transform="translate(15 {top + ph / 2:.1f}) rotate(-90)" text-anchor="middle" '
+               f'class="axis">{_t(y_label)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
