@@ -1,42 +1,66 @@
-"""Grade several submissions into an output folder, keeping every result the moment it exists.
+"""Grade a whole class into an output folder, keeping every result the moment it exists.
 
-Each submission gets ``DIR/<name>/result.json`` and ``DIR/<name>/report.html``, written atomically right after
-it is graded, and ``DIR/gradebook.csv`` is rewritten after every submission, so stopping the batch (or a crash
-of the grader itself) never loses a result already recorded.  One submission's failure, of any kind, becomes
-that submission's result and the batch goes on.
+The steps of a batch, each its own module: collect the inputs into one submission per student
+(``collect``), skip those whose grade is current in the gradebook (``store``), grade the rest on worker
+processes with warm sandboxes (``pool``), and, as each result arrives, write ``DIR/<student>/result.json``
+and ``report.html`` atomically and record it in ``DIR/gradebook.db`` in one transaction.  The exports
+(``gradebook.csv``, Canvas CSV, JUnit XML, Gradescope files, the class dashboard) are rebuilt from the gradebook
+(``exports``).  One submission's failure, of any kind, becomes that submission's result and the batch goes on.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
-import traceback
+import hashlib
+import json
+import shutil
+import tempfile
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader import __version__
-from grader.config import Settings
-from grader.grading import grade
+from grader import __version__, pool
+from grader.catalog import load_catalog, select
+from grader.collect import Entry, collect, safe_key
+from grader.config import REPO_ROOT, Settings
 from grader.overrides import apply as apply_overrides
-from grader.report import render_html, write_gradebook_csv, write_result
+from grader.report import render_html, write_result
+from grader.report.gradebook import atomic_write_text
 from grader.results import SubmissionResult
+from grader.store import Gradebook, Student
 
-SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+GRADEBOOK = "gradebook.db"
 
 
 @dataclass
 class Graded:
     result: SubmissionResult
     folder: Path
+    student: Student | None = None
 
     @property
     def report(self) -> Path:
         return self.folder / "report.html"
 
 
+@dataclass
+class Batch:
+    """What one run did: graded now, skipped as current, problems with the inputs."""
+
+    out_dir: Path
+    graded: list[Graded] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def gradebook(self) -> Path:
+        return self.out_dir / GRADEBOOK
+
+
 def safe_name(stem: str, taken: set[str]) -> str:
     """A folder name that is valid everywhere and unique within the batch."""
-    base = SAFE.sub("_", stem).strip("._-")[:80] or "submission"
+    base = safe_key(stem) or "submission"
     name, n = base, 2
     while name.lower() in taken:
         name, n = f"{base}-{n}", n + 1
@@ -44,40 +68,149 @@ def safe_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def grade_many(paths: Iterable[Path], out_dir: Path, settings: Settings, *, exercise_ids=None,
-               on_start: Callable[[Path, int], None] | None = None,
-               on_done: Callable[[Graded, int], None] | None = None,
-               on_case: Callable[[str, str], None] | None = None, overrides: dict | None = None) -> list[Graded]:
+def grading_key(settings: Settings, exercise_ids: list[str]) -> str:
+    """What a grade depends on besides the submission: suites, keys, rubrics, the grader itself, the limits.
+
+    A change to any of them makes every recorded grade stale, so a re-run regrades; nothing else does.
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"version": __version__, "ids": sorted(exercise_ids), "device": settings.device,
+                              "limits": asdict(settings.limits), "restarts": settings.max_restarts},
+                             sort_keys=True).encode())
+    roots = [settings.exercises_dir / i for i in exercise_ids] + [settings.solutions_dir / i for i in exercise_ids]
+    roots.append(REPO_ROOT / "grader" if (REPO_ROOT / "grader").is_dir() else Path(__file__).parent)
+    for root in roots:
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".db"):
+                digest.update(str(path.relative_to(root.parent)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _student_key(base: str, overrides: dict | None, student: str) -> str:
+    """The student's overrides are part of their key: changing one regrades exactly that student."""
+    mine = sorted((ex, o.score, o.comment) for (who, ex), o in (overrides or {}).items() if who == student)
+    if not mine:
+        return base
+    return base + "+" + hashlib.sha256(json.dumps(mine).encode()).hexdigest()[:12]
+
+
+def _file_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings, *, exercise_ids=None,
+               jobs: int | None = None, force: bool = False, overrides: dict | None = None,
+               python: str | None = None, warm: bool = True,
+               on_plan: Callable[[int, int, int], None] | None = None,
+               on_done: Callable[[Graded, int, int], None] | None = None,
+               on_note: Callable[[str], None] | None = None) -> Batch:
+    """Grade *inputs* (files, folders, LMS zips, or ready entries) into *out_dir*.
+
+    ``jobs=None`` grades in this process (one warm sandbox at a time); ``jobs=N`` on N worker processes.
+    ``on_plan(total, to_grade, skipped)`` is called once, ``on_done(graded, n, to_grade)`` after each result.
+    """
+    began = time.perf_counter()
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    taken: set[str] = set()
-    graded: list[Graded] = []
-    for number, path in enumerate(paths, 1):
-        name = safe_name(Path(path).stem, taken)
-        if on_start:
-            on_start(Path(path), number)
+    chosen = select(load_catalog(settings.exercises_dir), exercise_ids)
+    ids, points = [ex.id for ex in chosen], sum(ex.total_points for ex in chosen)
+    batch = Batch(out_dir)
+    work = Path(tempfile.mkdtemp(prefix=".inputs-", dir=out_dir))
+    try:
+        entries = _entries(list(inputs), work, batch)
+        with Gradebook(out_dir / GRADEBOOK) as book:
+            base = grading_key(settings, ids)
+            todo: list[tuple[Entry, str, str]] = []
+            for entry in entries:
+                sha, key = _file_hash(entry.path), _student_key(base, overrides, entry.student)
+                if not force and sha and book.is_current(entry.student, sha, key):
+                    batch.skipped.append(entry.student)
+                else:
+                    todo.append((entry, sha, key))
+            run_id = book.start_run(__version__, base, jobs or 0, len(entries), batch.problems)
+            if on_plan:
+                on_plan(len(entries), len(todo), len(batch.skipped))
+            by_index = {n: item for n, item in enumerate(todo)}
+
+            def record(done: pool.Done) -> None:
+                entry, sha, key = by_index[done.task.index]
+                result = _result_of(done, entry, points)
+                if overrides:
+                    result.notes.extend(apply_overrides(result, overrides))
+                folder = out_dir / entry.student
+                folder.mkdir(parents=True, exist_ok=True)
+                write_result(result, folder / "result.json")
+                atomic_write_text(folder / "report.html", render_html(result))
+                student = Student(entry.student, entry.name, entry.lms_id, entry.source, entry.late)
+                book.record(student, result, sha256=sha or result.sha256, grading_key=key, code=done.code,
+                            run_id=run_id)
+                graded = Graded(result, folder, student)
+                batch.graded.append(graded)
+                if on_done:
+                    on_done(graded, len(batch.graded), len(todo))
+
+            tasks = [pool.Task(n, str(entry.path), entry.student) for n, (entry, _, _) in by_index.items()]
+            try:
+                if jobs is None:
+                    _run_here(tasks, settings, ids, python, warm, record)
+                else:
+                    pool.run(tasks, settings, jobs=jobs, exercise_ids=ids, python=python, warm=warm,
+                             backstop=_backstop(settings, ids), on_done=record, on_note=on_note)
+            finally:  # stopped with Ctrl-C too: what was recorded is exported
+                book.finish_run(run_id, len(batch.graded), len(batch.skipped))
+                from grader.exports import write_exports
+
+                write_exports(book, out_dir, settings)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    batch.seconds = time.perf_counter() - began
+    return batch
+
+
+def _entries(inputs: list, work: Path, batch: Batch) -> list[Entry]:
+    ready = [i for i in inputs if isinstance(i, Entry)]
+    paths = [Path(i) for i in inputs if not isinstance(i, Entry)]
+    if not paths:
+        return ready
+    collected = collect(paths, work)
+    batch.problems.extend(f"{p.source}: {p.message}" for p in collected.problems)
+    return ready + collected.entries
+
+
+def _run_here(tasks, settings, ids, python, warm, record) -> None:
+    """Serial grading in this process, still with a warm zygote for the sandboxes."""
+    from grader.config import resolve_device
+    from grader.sandbox.warm import Zygote
+
+    zygote = None
+    if warm and tasks:
         try:
-            result = grade(path, settings, exercise_ids=exercise_ids, name=name, on_case=on_case)
-        except Exception as exc:  # noqa: BLE001 - the grader's own failure is recorded, the batch goes on
-            result = SubmissionResult(submission=name, path=str(path), sha256="", score=0.0, max_score=0.0,
-                                      grader_errors=[f"{type(exc).__name__}: {exc}",
-                                                     traceback.format_exc(limit=3)[-1000:]],
-                                      grader_version=__version__,
-                                      created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-        if overrides:
-            result.notes.extend(apply_overrides(result, overrides))
-        folder = out_dir / name
-        folder.mkdir(parents=True, exist_ok=True)
-        write_result(result, folder / "result.json")
-        _write_text(folder / "report.html", render_html(result))
-        item = Graded(result, folder)
-        graded.append(item)
-        write_gradebook_csv([g.result for g in graded], out_dir / "gradebook.csv")
-        if on_done:
-            on_done(item, number)
-    return graded
+            zygote = Zygote(settings.limits, resolve_device(settings.device), python).start()
+        except Exception:  # noqa: BLE001 - cold sandboxes still grade correctly
+            zygote = None
+    try:
+        for task in tasks:
+            record(pool.grade_task(task, settings, ids, zygote, python))
+    finally:
+        if zygote is not None:
+            zygote.close()
 
 
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def _backstop(settings: Settings, ids: list[str]) -> float:
+    """How long one submission may hold a worker before the worker itself is stopped (a grader hang)."""
+    per = settings.limits.timeout
+    return min(7200.0, max(300.0, per * (settings.max_restarts + 4) + per * 2 * len(ids)))
+
+
+def _result_of(done: pool.Done, entry: Entry, points: float) -> SubmissionResult:
+    if done.result is not None:
+        return SubmissionResult.from_dict(done.result)
+    return SubmissionResult(submission=entry.student, path=str(entry.path), sha256=_file_hash(entry.path),
+                            score=0.0, max_score=points, grader_errors=[done.error or "the grader failed"],
+                            grader_version=__version__,
+                            created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))

@@ -77,9 +77,12 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir):
 
 
 @main.command("grade")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Folder for result.json, report.html per submission and gradebook.csv.")
+              help="Folder for gradebook.db, exports, the class dashboard and one folder of reports per student.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Grading workers (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Regrade submissions whose recorded grade is current.")
 @click.option("--solutions", "solutions_dir", type=click.Path(path_type=Path, file_okay=False),
               help="The instructor's solutions folder (hidden suites). Default: ./solutions next to the grader.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
@@ -90,8 +93,13 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir):
               help="Leave out exercises whose data is not on this machine instead of stopping.")
 @click.option("--overrides", "overrides_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="CSV of instructor scores (submission,exercise,score[,comment]) that win over computed ones.")
-def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_unavailable, overrides_file):
-    """Grade submissions against the hidden suites; write reports and a gradebook."""
+@click.option("--cold", is_flag=True, help="Start every sandbox from scratch instead of forking it warm.")
+def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exercise, skip_unavailable,
+              overrides_file, cold):
+    """Grade a class: notebooks, .py files, folders of them or per-student folders, or an LMS zip.
+
+    Results enter OUT/gradebook.db as each submission completes; a re-run grades only what is new or changed.
+    """
     from grader.catalog import load_catalog, select
     from grader.preflight import unavailable
 
@@ -117,31 +125,58 @@ def grade_cmd(paths, out_dir, solutions_dir, device, timeout, exercise, skip_una
             overrides = load(overrides_file)
         except OverrideError as exc:
             raise click.UsageError(str(exc)) from None
-    _run_batch(paths, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing], overrides)
+    from grader.pool import default_jobs
+
+    _run_batch(inputs, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing], overrides,
+               jobs=jobs or default_jobs(), force=force, warm=not cold)
 
 
-def _run_batch(paths, out_dir, settings, ids, overrides=None):
+def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, force=False, warm=True):
     from grader.batch import grade_many
+    from grader.progress import Progress
+    from grader.store import GradebookError
 
     _warn_isolation()
-    total = len(paths)
+    progress = Progress(sys.stderr, sys.stderr.isatty())
+    try:
+        batch = grade_many(inputs, out_dir, settings, exercise_ids=ids, jobs=jobs, force=force,
+                           overrides=overrides, warm=warm, on_plan=progress.plan,
+                           on_done=lambda g, n, _todo: progress.result(g.result, n), on_note=progress.note)
+    except GradebookError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        progress.finish()
+    for line in batch.problems:
+        click.echo(f"input: {line}", err=True)
+    graded = sorted(batch.graded, key=lambda g: g.folder.name)
+    if graded:
+        click.echo(summary_table([g.result for g in graded], [g.report for g in graded]))
+    per = batch.seconds / len(graded) if graded else 0.0
+    click.echo(f"graded {len(graded)}, skipped {len(batch.skipped)} (unchanged), {progress.failed} need a look; "
+               f"{batch.seconds:.1f} s ({per:.2f} s per submission)")
+    click.echo(f"gradebook: {batch.gradebook}  dashboard: {out_dir / 'index.html'}")
 
-    def started(path, number):
-        click.echo(f"[{number}/{total}] grading {path} ...", err=True)
 
-    def done(item, number):
-        _clear_status()
-        r = item.result
-        pct = 100 * r.score / r.max_score if r.max_score else 0.0
-        flags = "" if not r.grader_errors else "  (grader errors: see report)"
-        click.echo(f"[{number}/{total}] {r.submission}: {round(r.score, 2):g}/{r.max_score:g} ({pct:.0f}%) in "
-                   f"{r.timings.get('total', 0):.1f} s{flags}", err=True)
+@main.command("export")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--canvas-assignment", default=None,
+              help='Canvas column header, ideally "Name (assignment id)" as in Canvas\'s own export.')
+def export_cmd(out_dir, canvas_assignment):
+    """Rebuild the exports of a graded folder from its gradebook.db (CSV, Canvas, JUnit, Gradescope, dashboard)."""
+    from grader.exports import DEFAULT_ASSIGNMENT, write_exports
+    from grader.store import Gradebook, GradebookError
 
-    graded = grade_many(paths, out_dir, settings, exercise_ids=ids, on_start=started, on_done=done,
-                        on_case=_case_progress(), overrides=overrides)
-    _clear_status()
-    click.echo(summary_table([g.result for g in graded], [g.report for g in graded]))
-    click.echo(f"gradebook: {out_dir / 'gradebook.csv'}")
+    if not (out_dir / "gradebook.db").is_file():
+        raise click.UsageError(f"{out_dir} has no gradebook.db: grade into it first (grader grade ... --out DIR)")
+    try:
+        with Gradebook(out_dir / "gradebook.db") as book:
+            done = write_exports(book, out_dir, _settings(), assignment=canvas_assignment or DEFAULT_ASSIGNMENT)
+    except (GradebookError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in done.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for path in done.files:
+        click.echo(str(path))
 
 
 def summary_table(results, reports) -> str:
@@ -161,21 +196,6 @@ def summary_table(results, reports) -> str:
     return "\n".join(lines)
 
 
-def _case_progress():
-    """On a terminal, a one-line status of the case being graded (training can take a while)."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(exercise_id: str, case: str) -> None:
-        click.echo(f"\r\x1b[K  {exercise_id} · {case[:70]}", nl=False, err=True)
-    return show
-
-
-def _clear_status() -> None:
-    if sys.stderr.isatty():
-        click.echo("\r\x1b[K", nl=False, err=True)
-
-
 @main.command()
 @click.option("--out", "out_dir", default="demo-out", show_default=True,
               type=click.Path(path_type=Path, file_okay=False))
@@ -190,7 +210,7 @@ def demo(out_dir):
     for ex_id, why in missing.items():
         click.echo(f"note: {ex_id} is left out of the demo: {why}", err=True)
     paths = [settings.solutions_dir / "reference.ipynb", settings.solutions_dir / "examples" / "half_right.ipynb"]
-    _run_batch(paths, out_dir, settings, [ex.id for ex in catalog if ex.id not in missing])
+    _run_batch(paths, out_dir, settings, [ex.id for ex in catalog if ex.id not in missing], jobs=None, force=True)
 
 
 @main.group()

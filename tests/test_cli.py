@@ -40,15 +40,31 @@ def test_check_json_prints_the_result_document(cli, make_script):
     assert all(c["visibility"] == "public" for c in doc["exercises"][0]["cases"])
 
 
-def test_grade_writes_results_reports_and_a_gradebook(cli, make_script, tmp_path):
+def test_grade_writes_results_reports_a_gradebook_and_exports(cli, make_script, tmp_path):
     out_dir = tmp_path / "graded"
-    out = cli("grade", make_script(RIGHT, "ann.py"), make_script(WRONG, "bo.py"), "--out", out_dir, "-e", "q04")
+    out = cli("grade", make_script(RIGHT, "ann.py"), make_script(WRONG, "bo.py"), "{broken", "--out", out_dir,
+              "-e", "q04", "-j", "2")
     assert out.exit_code == 0, out.output
     for name in ("ann", "bo"):
         assert json.loads((out_dir / name / "result.json").read_text())["max_score"] == 3
         assert (out_dir / name / "report.html").is_file()
+        assert json.loads((out_dir / name / "gradescope" / "results.json").read_text())["tests"]
+    for export in ("gradebook.csv", "canvas.csv", "junit.xml", "index.html", "gradebook.db"):
+        assert (out_dir / export).is_file(), export
     assert "ann" in (out_dir / "gradebook.csv").read_text()
     assert "ann/report.html" in out.output
+    assert "input: {broken: does not exist: skipped" in out.output
+    assert "graded 2, skipped 0 (unchanged)" in out.output
+    again = cli("grade", tmp_path / "ann.py", tmp_path / "bo.py", "--out", out_dir, "-e", "q04", "-j", "2")
+    assert "graded 0, skipped 2 (unchanged)" in again.output
+    assert "2 of 2 submissions are already graded and unchanged: skipped (--force regrades them)" in again.output
+    (out_dir / "canvas.csv").unlink()
+    exported = cli("export", out_dir, "--canvas-assignment", "Chapter 4 (4711)")
+    assert exported.exit_code == 0, exported.output
+    assert (out_dir / "canvas.csv").read_text().splitlines()[0].endswith("Chapter 4 (4711)")
+    assert "no LMS id" in exported.output or "warning:" in exported.output
+    missing = cli("export", tmp_path)
+    assert missing.exit_code == 2 and "has no gradebook.db" in missing.output
 
 
 def test_unknown_exercise_and_bad_settings_are_usage_errors(cli, make_script, tmp_path):

@@ -12,6 +12,12 @@ from grader.judge.plugin import GraderPlugin
 from grader.results import Visibility
 
 INI = Path(__file__).with_name("pytest.ini")
+# pytest plugins a grading pass never uses.  Each costs time on every submission: ``unraisableexception`` and
+# ``threadexception`` run a full garbage collection at the end of a session (0.2 s), ``logging`` adds and
+# removes handlers around every test phase, ``warnings`` records warnings per test (suites report through the
+# ``record`` fixture, never through warnings), and ``randomly`` would reorder cases.
+UNUSED_PLUGINS = ("cacheprovider", "randomly", "unraisableexception", "threadexception", "logging", "warnings",
+                  "faulthandler", "doctest", "junitxml", "pastebin", "nose", "legacypath", "stepwise")
 
 
 def suite_files(exercises: list[Exercise], solutions_dir: Path | None) -> dict[Path, tuple[Exercise, Visibility]]:
@@ -33,9 +39,11 @@ def run_suites(backend, submission, files: dict[Path, tuple[Exercise, Visibility
     plugin = GraderPlugin(backend, submission, files, device, data_loaders, on_case)
     if not files:
         return plugin
-    args = ["-c", str(INI), "--rootdir", str(INI.parent), "-p", "no:cacheprovider", "-p", "no:randomly",
-            "--import-mode=importlib", "-q", "--tb=no", "--no-header", "-W", "ignore::DeprecationWarning",
-            *[str(p) for p in files]]
+    args = ["-c", str(INI), "--rootdir", str(INI.parent), "--import-mode=importlib", "-q", "--tb=no",
+            "--no-header"]
+    for name in UNUSED_PLUGINS:
+        args += ["-p", f"no:{name}"]
+    args += [str(p) for p in files]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
         code = pytest.main(args, plugins=[plugin])

@@ -89,6 +89,12 @@ class Zygote:
     def alive(self) -> bool:
         return self._popen is not None and self._popen.poll() is None
 
+    def rss_mb(self) -> float:
+        """Memory of the zygote itself (its PSS: pages it shares with its forks count once)."""
+        from grader.sandbox.process import _tree_rss_kb
+
+        return _tree_rss_kb(self._popen.pid) / 1024 if self.alive() else 0.0
+
     def close(self) -> None:
         if self._sock is not None:
             self._sock.close()

@@ -106,6 +106,19 @@ def to_device(value, device: str | None):
     return value
 
 
+_HARNESSES: dict = {}
+
+
+def harness_module(source: str) -> types.ModuleType:
+    """A harness module, executed once per sandbox however many requests use it (the suites call them often)."""
+    module = _HARNESSES.get(source)
+    if module is None:
+        module = types.ModuleType("harness")
+        exec(compile(source, "<harness>", "exec"), module.__dict__)
+        _HARNESSES[source] = module
+    return module
+
+
 def handle(ns: Namespace, request: dict, reply) -> bool:
     """Serve one request; return False to stop."""
     op = request.get("op")
@@ -151,9 +164,7 @@ def handle(ns: Namespace, request: dict, reply) -> bool:
         answer(reply, lambda: fn(*args, **kwargs))
         return True
     if op == "harness":
-        module = types.ModuleType("harness")
-        exec(compile(request["source"], "<harness>", "exec"), module.__dict__)
-        function = getattr(module, request["function"])
+        function = getattr(harness_module(request["source"]), request["function"])
         answer(reply, lambda: function(ns.globals, ns.store, **request.get("params", {})))
         return True
     if op == "shutdown":

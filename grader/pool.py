@@ -1,0 +1,196 @@
+"""Grading workers: N processes, each with its own warm zygote, fed one submission at a time.
+
+Why processes: the hidden suites run in the grading process (pytest, the judge's own torch), so threads would
+share one interpreter lock; a process per worker uses every core.  Why one submission at a time through a
+private pipe: the coordinator always knows which submission each worker holds, so a worker that dies (or
+hangs past a generous backstop) costs exactly that submission, which is recorded as the grader's own error, and
+a fresh worker takes its place.  Workers never write results; the coordinator does, so the gradebook has one
+writer.
+
+Workers are started with ``spawn``: a clean interpreter that inherits nothing from the coordinator but the
+settings it is handed.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import resource
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+
+from grader.config import Settings
+
+
+MAX_FAILED_STARTS = 3
+
+
+class PoolError(RuntimeError):
+    """Workers cannot even start: no submission can be graded this way."""
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    path: str
+    student: str
+
+
+@dataclass
+class Done:
+    task: Task
+    result: dict | None  # SubmissionResult.to_dict(), or None when the worker died holding the task
+    code: str
+    error: str = ""
+    worker: int = 0
+
+
+def _read_code(path: str, exercise_ids) -> str:
+    """The student's code as one text, for similarity checks on the dashboard."""
+    from grader import submission as submission_mod
+
+    sub = submission_mod.load(path, {})
+    if sub.load_error:
+        return ""
+    return "\n\n".join(cell.source for cell in sub.cells)[:400_000]
+
+
+def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python) -> Done:
+    """Grade one submission in this process; any failure of the grader's own becomes part of the reply."""
+    from grader.grading import grade
+
+    try:
+        result = grade(task.path, settings, exercise_ids=exercise_ids, name=task.student, zygote=zygote,
+                       python=python)
+        usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result.timings["grader_rss_mb"] = round(usage, 1)
+        if zygote is not None:
+            result.timings["zygote_rss_mb"] = round(zygote.rss_mb(), 1)
+        return Done(task, result.to_dict(), _read_code(task.path, exercise_ids))
+    except Exception as exc:  # noqa: BLE001 - the batch goes on; the coordinator records this
+        return Done(task, None, "", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)[-1000:]}")
+
+
+def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool) -> None:
+    from grader.config import resolve_device
+    from grader.sandbox.warm import Zygote
+
+    zygote = None
+    if warm:
+        try:
+            zygote = Zygote(settings.limits, resolve_device(settings.device), python).start()
+        except Exception as exc:  # noqa: BLE001 - cold sandboxes still grade correctly, only slower
+            conn.send(("note", f"warm sandboxes unavailable, starting each one cold: {exc}"))
+    conn.send(("ready", zygote.why_not if zygote else "cold"))
+    try:
+        while True:
+            task = conn.recv()
+            if task is None:
+                break
+            conn.send(("done", grade_task(task, settings, exercise_ids, zygote, python)))
+    except (EOFError, KeyboardInterrupt):
+        pass
+    finally:
+        if zygote is not None:
+            zygote.close()
+
+
+class _Worker:
+    def __init__(self, number: int, ctx, settings, exercise_ids, python, warm):
+        self.number = number
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, settings, exercise_ids, python, warm),
+                                   name=f"grader-worker-{number}", daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Task | None = None
+        self.since = 0.0
+        self.ready = False
+
+    def give(self, task: Task) -> None:
+        self.task, self.since = task, time.monotonic()
+        self.conn.send(task)
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+
+def run(tasks: list[Task], settings: Settings, *, jobs: int, exercise_ids=None, python: str | None = None,
+        warm: bool = True, backstop: float = 3600.0, on_done: Callable[[Done], None],
+        on_note: Callable[[str], None] | None = None) -> None:
+    """Grade *tasks* on *jobs* worker processes, calling ``on_done`` (in this process) as each finishes."""
+    if not tasks:
+        return
+    ctx = mp.get_context("spawn")
+    pending = list(reversed(tasks))
+    failed_starts = 0
+    workers = [_Worker(n, ctx, settings, exercise_ids, python, warm) for n in range(min(jobs, len(tasks)))]
+    try:
+        while pending or any(w.task for w in workers):
+            for w in workers:
+                if w.ready and w.task is None and pending:
+                    w.give(pending.pop())
+            ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers], timeout=1.0)
+            for w in list(workers):
+                message = None
+                if w.conn in ready:
+                    try:
+                        message = w.conn.recv()
+                    except (EOFError, OSError):
+                        message = None
+                if message is not None:
+                    _handle(w, message, on_done, on_note)
+                    continue
+                overdue = w.task is not None and time.monotonic() - w.since > backstop
+                if w.process.is_alive() and not overdue:
+                    continue
+                why = (f"the grading worker took longer than {backstop:.0f} s and was stopped" if overdue
+                       else f"the grading worker died (exit code {w.process.exitcode})")
+                w.kill()
+                if not w.ready:
+                    failed_starts += 1
+                    if failed_starts >= MAX_FAILED_STARTS:
+                        raise PoolError(f"grading workers could not start ({why}); a script that calls the "
+                                        "grader must guard its entry point with if __name__ == '__main__':")
+                if w.task is not None:
+                    on_done(Done(w.task, None, "", why, w.number))
+                workers[workers.index(w)] = _Worker(w.number, ctx, settings, exercise_ids, python, warm)
+        for w in workers:
+            w.stop()
+        for w in workers:
+            w.process.join(15)
+    finally:
+        for w in workers:
+            w.kill()
+
+
+def _handle(w: _Worker, message, on_done, on_note) -> None:
+    kind, payload = message
+    if kind == "ready":
+        w.ready = True
+        if payload and payload != "cold" and on_note:
+            on_note(f"worker {w.number}: warm sandboxes given up, starting cold: {payload}")
+    elif kind == "note" and on_note:
+        on_note(f"worker {w.number}: {payload}")
+    elif kind == "done":
+        payload.worker = w.number
+        w.task = None
+        on_done(payload)
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
