@@ -15,7 +15,7 @@ from grader import __version__, submission as submission_mod
 from grader.catalog import Exercise, load_catalog, select
 from grader.config import Settings, resolve_device
 from grader.judge.runner import run_suites, suite_files
-from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
+from grader.results import LOAD_ERROR_CASE, CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
 from grader.sandbox import isolation
 from grader.judge import choice, rubric
 from grader.sandbox.session import Session, StudentCrash, StudentError, StudentTimeout
@@ -197,7 +197,7 @@ def _incidents(session: Session) -> list[dict]:
 
 
 def _unreadable(ex: Exercise, why: str) -> ExerciseResult:
-    case = CaseResult(name="submission could be read", outcome=Outcome.ERROR, score=0.0, max_score=ex.total_points,
+    case = CaseResult(name=LOAD_ERROR_CASE, outcome=Outcome.ERROR, score=0.0, max_score=ex.total_points,
                       visibility=Visibility.PUBLIC, message=why,
                       hint="Open the file in Jupyter, check it runs, save it, and submit that file.")
     return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=Outcome.ERROR, score=0.0,

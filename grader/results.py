@@ -12,6 +12,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+# The name of the one case an exercise gets when the submission file could not be read at all; renderers and
+# the batch's progress lines recognise an unreadable submission by it.
+LOAD_ERROR_CASE = "submission could be read"
+
+
 class Outcome(str, enum.Enum):
     """What happened to a case, an exercise or a submission.
 

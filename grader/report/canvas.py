@@ -9,9 +9,10 @@ columns and ``Section`` stay empty: the grader does not know them, and a wrong v
 
 The score is :attr:`SubmissionResult.score` (instructor overrides included) rounded to two decimals, raw points:
 nothing is rescaled to ``points_possible``, and a difference between the two is a warning.  A student without a
-result gets an empty cell, which Canvas leaves ungraded.  Warnings also name grades that carry grader errors or
-provisional (needs review) scores, so nobody imports those unread.  Text cells go through :func:`safe_cell`
-because names come from the roster and the assignment name from the command line.
+result gets an empty cell, which Canvas leaves ungraded.  Warnings also name grades that carry grader errors, come
+from an unreadable notebook or a public-tests-only check, or hold provisional (needs review) scores, so nobody
+imports those unread.  Text cells go through :func:`safe_cell` because names come from the roster and the
+assignment name from the command line.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from grader.results import SubmissionResult
 
 from .gradebook import atomic_write_text, safe_cell
 from .plots import fmt_number
+from .student_text import load_error
 
 HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 POINTS_POSSIBLE = "    Points Possible"  # as in Canvas's own export; the import skips the row by this label
@@ -59,6 +61,10 @@ def _warnings(rows: list[CanvasRow], assignment: str, points_possible: float | N
         if result is None:
             out.append(f"{who}: no graded submission; the score cell is left empty")
             continue
+        if result.mode != "grade":
+            out.append(f"{who}: graded in {result.mode!r} mode (public tests only), not a final grade")
+        if load_error(result) is not None:
+            out.append(f"{who}: the notebook could not be read, so the score is 0")
         if result.grader_errors:
             out.append(f"{who}: the grade has {len(result.grader_errors)} grader error(s); its score may be too low")
         review = [ex.id for ex in result.exercises if ex.needs_review]

@@ -13,8 +13,8 @@ A failure's ``message`` is the first line of the student-facing message with the
 message and hint, plus expected/actual for public cases only (:meth:`CaseResult.redacted`).  Grader errors become
 one ``<error type="grader_error">`` case named ``grader errors`` in class ``<submission>.grader``, so a broken
 grader turns a build red instead of hiding in a log; it carries each error's first line, not tracebacks (CI
-pages are often shown to students, and a traceback is for the grader's own log).  Notes, exercise feedback and overrides go to the suite's
-``<system-out>``; the score, maximum and grader version are suite ``<properties>``.
+pages are often shown to students, and a traceback is for the grader's own log).  Notes, exercise feedback and
+overrides go to the suite's ``<system-out>``; the score, maximum and grader version are suite ``<properties>``.
 
 Student text may hold characters XML 1.0 cannot carry at all (NUL and other C0 controls, lone surrogates,
 U+FFFE/U+FFFF): they are replaced (controls by '?', the rest by U+FFFD) so the file always parses.

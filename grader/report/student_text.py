@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import re
 
-from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
+from grader.results import LOAD_ERROR_CASE, CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
 
 from .plots import fmt_number
 from .terminal import percent, points
 
-# The name grader/grading.py gives the one case of each exercise when the notebook could not be read at all.
-LOAD_ERROR_CASE = "submission could be read"
 NO_CASES_NAME = "(no test results)"
 TEXT_LIMIT = 4000  # characters of one case's text: enough for a message, a hint and two values
 GRADER_ERROR_HEAD = "Grader error: a problem in the grader itself, not in your work; please tell your instructor."

@@ -1,0 +1,737 @@
+"""Bulk grading of a class: our grader against baselines measured in the same run, as ratios.
+
+Run on demand (never part of the test suite); with the default 24 submissions it takes several minutes:
+
+    .venv/bin/python bench/bulk.py [--n 24] [--seed 0] [--json figures.json] [--nbgrader-venv PATH] [--keep]
+
+The batch: N chapter-style submissions generated into a scratch folder from ``solutions/reference.ipynb``,
+``solutions/examples/half_right.ipynb`` and ``exercises/workbook.ipynb`` (deterministic for a given ``--seed``):
+correct ones, partly wrong ones (the half-right workbook, and variants with a few answers swapped for known-wrong
+ones from ``solutions/<id>/wrong/``), broken ones (a cell that raises, a file that is not valid JSON, a notebook
+missing half its cells), the untouched starter, and slow ones (a cell sleeping 1.5 s: the student's own time).
+Only the questionnaire exercises q01-q37 are graded: fr1/fr2 train models for as long as the student's code
+says, which is the student's time and would only add noise.
+
+Lines measured, all in this run and on this machine:
+  * floor: one fresh ``python -c "import torch"`` per submission, serially (what any process-per-notebook
+    grader pays at least);
+  * plain script: each submission's code cells in order, each in try/except as a notebook would go on after a
+    failing cell, as one .py run by a fresh python; its wall time, and the code's own run time measured inside
+    the script (from the end of ``import torch`` to the end);
+  * ours: ``grader grade DIR --out OUT -j N --force -e q01,...,q37`` at -j 1 and -j 2, wall time of the command;
+    per-submission timings and peak RSS from each ``OUT/<student>/result.json`` (missing keys are tolerated);
+  * nbgrader (when installed): ``nbgrader autograde`` over the same submissions in a course directory whose
+    assignment has, for each exercise, autograder test cells of plain asserts (``bench/nbgrader_tests.py``)
+    checking what our public and hidden tests check; written answers are left to nbgrader's manual grading.
+
+Goals, marked met / not met: grading overhead per submission at -j 1, (ours -j 1 - the code's own run time) / N,
+at most 0.3 s; ours -j 2 / floor below 0.5; nbgrader / ours -j 2 at least 10x; a worker's peak RSS (its grading
+process, its warm zygote and the sandbox, from result.json) below 1.5 GB.  A grader without ``-j``/``--force`` or
+folder input (the command exits 2 with "no such option") is run the older way instead: the serial command over the
+files, and -j 2 as two such commands at once; the output says so.
+
+Setting up nbgrader for the comparison (it is not a dependency of the project; keep it in its own venv):
+
+    python3 -m venv /tmp/nbgrader-venv
+    /tmp/nbgrader-venv/bin/pip install -q torch==2.13.0 nbgrader ipykernel numpy
+
+``--nbgrader-venv`` picks another venv; without it the bench tries /tmp/nbgrader-venv, then ``nbgrader`` on PATH,
+and says it skipped the comparison when neither is there.  numpy is there for the Q3 test cell, which loads the
+embedded MNIST sample as the grader's own Q3 suite does.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from grader.catalog import load_catalog  # noqa: E402
+from grader.config import tomllib  # noqa: E402
+from grader.submission import load  # noqa: E402
+
+import nbgrader_tests  # noqa: E402
+
+QUESTIONNAIRE = [f"q{i:02d}" for i in range(1, 38)]
+REFERENCE = ROOT / "solutions" / "reference.ipynb"
+HALF_RIGHT = ROOT / "solutions" / "examples" / "half_right.ipynb"
+STARTER = ROOT / "exercises" / "workbook.ipynb"
+SAMPLE = ROOT / "grader" / "data" / "mnist_sample.npz"
+BIN = Path(sys.executable).parent
+PYTHON = BIN / "python"
+GRADER = BIN / "grader"
+SLEEP_S = 1.5
+ASSIGNMENT = "ch4"
+# The order the kinds come in: any first six cover correct, partly wrong, broken and slow; the cycle repeats.
+PLAN = ["correct", "half_right", "mutant", "raising", "corrupt_json", "slow",
+        "missing_cells", "starter", "mutant", "correct", "half_right_mutant", "slow_mutant"]
+GOALS = {"overhead_per_submission_s": 0.3, "j2_over_floor": 0.5, "nbgrader_over_j2": 10.0, "worker_rss_mb": 1500.0}
+MARKER = re.compile(r"^\s*#\s*\|?\s*exercise\s*:\s*([A-Za-z0-9_]+)\s*$", re.IGNORECASE)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The batch
+
+
+def _read_nb(path: Path) -> dict:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"] = [c for c in nb["cells"] if not str(c.get("id", "")).startswith(("fr1-", "fr2-"))]
+    return nb
+
+
+def _exercise_of(cell: dict) -> str | None:
+    meta = (cell.get("metadata") or {}).get("grader") or {}
+    if isinstance(meta, dict) and meta.get("exercise"):
+        return str(meta["exercise"]).lower()
+    source = _source(cell)
+    for line in source.splitlines()[:3]:
+        match = MARKER.match(line)
+        if match:
+            return match.group(1).lower()
+    return None
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _code_cell(source: str, cell_id: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "id": cell_id, "metadata": {}, "outputs": [],
+            "source": source}
+
+
+def _wrong_answers() -> dict[str, list[Path]]:
+    """Known-wrong code answers per exercise (single-cell files only: no markdown answers inside)."""
+    out = {}
+    for ex_id in QUESTIONNAIRE:
+        files = sorted((ROOT / "solutions" / ex_id / "wrong").glob("*.py"))
+        out[ex_id] = [f for f in files if "# %%" not in f.read_text(encoding="utf-8")]
+    return out
+
+
+def _swap_answers(nb: dict, rng: random.Random, wrong: dict[str, list[Path]], k: int) -> list[str]:
+    """Replace k exercises' code cells by known-wrong answers; return 'qNN:file' for each."""
+    cells = {_exercise_of(c): c for c in nb["cells"] if c["cell_type"] == "code"}
+    choices = [ex for ex in QUESTIONNAIRE if ex in cells and wrong[ex]]
+    done = []
+    for ex_id in sorted(rng.sample(choices, k)):
+        path = rng.choice(wrong[ex_id])
+        code = path.read_text(encoding="utf-8").strip()
+        if code.startswith("# expect:"):
+            code = code.split("\n", 1)[1].lstrip() if "\n" in code else ""
+        cells[ex_id]["source"] = f"# exercise: {ex_id}\n{code}"
+        done.append(f"{ex_id}:{path.stem}")
+    return done
+
+
+def _insert_after_random_code(nb: dict, rng: random.Random, cell: dict) -> None:
+    positions = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    nb["cells"].insert(rng.choice(positions) + 1, cell)
+
+
+def make_batch(n: int, seed: int, folder: Path) -> list[dict]:
+    """Write n submissions into folder; return [{name, kind, path, detail}] in order."""
+    rng = random.Random(seed)
+    wrong = _wrong_answers()
+    ref, half, starter = _read_nb(REFERENCE), _read_nb(HALF_RIGHT), _read_nb(STARTER)
+    folder.mkdir(parents=True, exist_ok=True)
+    batch = []
+    for i in range(n):
+        kind = PLAN[i % len(PLAN)]
+        detail = ""
+        nb = copy.deepcopy(half if kind.startswith("half_right") else starter if kind == "starter" else ref)
+        if kind in ("mutant", "slow_mutant"):
+            detail = "wrong " + ", ".join(_swap_answers(nb, rng, wrong, 3))
+        elif kind == "half_right_mutant":
+            detail = "half right, and wrong " + ", ".join(_swap_answers(nb, rng, wrong, 2))
+        if kind in ("slow", "slow_mutant"):
+            _insert_after_random_code(nb, rng, _code_cell(f"import time\ntime.sleep({SLEEP_S})  # thinking...",
+                                                          "bench-sleep"))
+            detail = (detail + "; " if detail else "") + f"a cell sleeps {SLEEP_S} s"
+        if kind == "raising":
+            _insert_after_random_code(nb, rng, _code_cell("scratch = undefined_helper(3)  # left over", "bench-raise"))
+            victim = rng.choice([c for c in nb["cells"] if c["cell_type"] == "code" and _exercise_of(c)])
+            victim["source"] = _source(victim).rstrip() + "\n\nprint('check:', 1 / 0)\n"
+            detail = f"a stray cell raises NameError; {_exercise_of(victim)}'s cell ends in ZeroDivisionError"
+        if kind == "missing_cells":
+            present = sorted({_exercise_of(c) for c in nb["cells"] if _exercise_of(c)})
+            dropped = set(rng.sample(present, len(present) // 2))
+            nb["cells"] = [c for c in nb["cells"] if str(c.get("id", "")).split("-")[0] not in dropped]
+            detail = f"{len(dropped)} of {len(present)} exercises' cells deleted"
+        name = f"s{i + 1:02d}-{kind.replace('_', '-')}"
+        path = folder / f"{name}.ipynb"
+        text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+        if kind == "corrupt_json":
+            text = text[: int(len(text) * 0.6)]
+            detail = "the file stops at 60% (not valid JSON)"
+        if kind == "correct":
+            detail = "the reference workbook"
+        if kind == "half_right":
+            detail = "solutions/examples/half_right.ipynb"
+        if kind == "starter":
+            detail = "the untouched starter workbook"
+        path.write_text(text, encoding="utf-8")
+        batch.append({"name": name, "kind": kind, "path": str(path), "detail": detail})
+    return batch
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Measuring
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed RSS and PSS of a process tree (root pids and their descendants) until stopped."""
+
+    def __init__(self, roots: list[int], interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.roots, self.interval = set(roots), interval
+        self.peak_rss_mb = self.peak_pss_mb = self.peak_process_rss_mb = 0.0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.sample()
+            self._halt.wait(self.interval)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=5)
+
+    def sample(self) -> None:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    stat = f.read()
+                ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+        tree, todo = set(), list(self.roots)
+        while todo:
+            pid = todo.pop()
+            if pid not in tree:
+                tree.add(pid)
+                todo.extend(children.get(pid, []))
+        rss = pss = 0.0
+        for pid in tree:
+            r, p = _rss_pss_kb(pid)
+            rss, pss = rss + r, pss + p
+            self.peak_process_rss_mb = max(self.peak_process_rss_mb, r / 1024)
+        self.peak_rss_mb = max(self.peak_rss_mb, rss / 1024)
+        self.peak_pss_mb = max(self.peak_pss_mb, pss / 1024)
+
+
+def _rss_pss_kb(pid: int) -> tuple[float, float]:
+    rss = pss = 0.0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Rss:"):
+                    rss = float(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = float(line.split()[1])
+    except OSError:
+        pass
+    return rss, pss
+
+
+def run_timed(cmds: list[list[str]], log: Path, timeout: float, env=None, cwd=None) -> dict:
+    """Start every command at once, wait for all; wall time, exit statuses and the tree's peak memory."""
+    began = time.perf_counter()
+    with open(log, "w") as out:
+        procs = [subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd) for cmd in cmds]
+        memory = TreeMemory([p.pid for p in procs])
+        memory.start()
+        codes = []
+        try:
+            for p in procs:
+                codes.append(p.wait(timeout=max(1.0, timeout - (time.perf_counter() - began))))
+        except subprocess.TimeoutExpired:
+            for p in procs:
+                p.kill()
+            codes = [p.wait() for p in procs]
+            codes.append(-9)
+        finally:
+            memory.stop()
+    return {"wall": time.perf_counter() - began, "codes": codes, "peak_rss_mb": round(memory.peak_rss_mb, 1),
+            "peak_pss_mb": round(memory.peak_pss_mb, 1),
+            "peak_process_rss_mb": round(memory.peak_process_rss_mb, 1)}
+
+
+def measure_floor(batch: list[dict]) -> dict:
+    walls = []
+    for _ in batch:
+        began = time.perf_counter()
+        subprocess.run([str(PYTHON), "-c", "import torch"], check=True)
+        walls.append(time.perf_counter() - began)
+    return {"total": sum(walls), "per_submission": walls}
+
+
+SCRIPT_HEAD = '''import json as _bench_json, sys as _bench_sys, time as _bench_time, traceback as _bench_tb
+_bench_t0 = _bench_time.perf_counter()
+import torch
+_bench_t1 = _bench_time.perf_counter()
+'''
+SCRIPT_TAIL = '''
+for _bench_i, _bench_src in enumerate(_bench_cells):
+    try:  # a failing cell does not stop the ones after it, as in a notebook
+        exec(compile(_bench_src, f"<cell {_bench_i}>", "exec"), globals())
+    except BaseException:
+        _bench_tb.print_exc()
+_bench_t2 = _bench_time.perf_counter()
+with open(_bench_sys.argv[1], "w") as _bench_f:
+    _bench_json.dump({"import_torch": _bench_t1 - _bench_t0, "own": _bench_t2 - _bench_t1}, _bench_f)
+'''
+
+
+def measure_scripts(batch: list[dict], names: dict[str, list[str]], work: Path) -> dict:
+    """Each submission's code cells as one plain script, run by a fresh python: wall and the code's own time."""
+    folder = work / "scripts"
+    folder.mkdir()
+    walls, owns = [], []
+    for item in batch:
+        sub = load(item["path"], names)
+        script = folder / f"{item['name']}.py"
+        script.write_text(SCRIPT_HEAD + f"_bench_cells = {[c.source for c in sub.cells]!r}\n" + SCRIPT_TAIL,
+                          encoding="utf-8")
+        timing = folder / f"{item['name']}.json"
+        run_dir = folder / item["name"]
+        run_dir.mkdir()
+        began = time.perf_counter()
+        with open(folder / f"{item['name']}.log", "w") as log:
+            subprocess.run([str(PYTHON), str(script), str(timing)], stdout=log, stderr=subprocess.STDOUT,
+                           cwd=run_dir, timeout=900)
+        walls.append(time.perf_counter() - began)
+        owns.append(json.loads(timing.read_text())["own"] if timing.is_file() else float("nan"))
+    return {"total": sum(walls), "own_total": sum(owns), "per_submission": walls, "own_per_submission": owns}
+
+
+def _unsupported_option(log: Path) -> bool:
+    text = log.read_text(errors="replace").lower()
+    return "no such option" in text or "got unexpected extra argument" in text or "is a folder" in text
+
+
+def measure_ours(batch: list[dict], batch_dir: Path, work: Path, jobs: int) -> dict:
+    ids = ",".join(QUESTIONNAIRE)
+    out = work / f"ours-j{jobs}"
+    log = work / f"ours-j{jobs}.log"
+    timeout = 900 + 120 * len(batch)
+    run = run_timed([[str(GRADER), "grade", str(batch_dir), "--out", str(out), "-j", str(jobs), "--force",
+                      "-e", ids]], log, timeout)
+    run["mode"] = f"grader grade DIR -j {jobs} --force"
+    if run["codes"][0] == 2 and _unsupported_option(log):
+        # Until the parallel CLI lands: the serial command over the files; -j N as N concurrent serial commands.
+        shutil.rmtree(out, ignore_errors=True)
+        files = [item["path"] for item in batch]
+        parts = [files[k::jobs] for k in range(jobs)]
+        cmds = [[str(GRADER), "grade", *part, "--out", str(out / f"part{k}"), "-e", ids]
+                for k, part in enumerate(parts) if part]
+        run = run_timed(cmds, log, timeout)
+        run["mode"] = (f"fallback: `grader grade` has no -j/--force or folder input yet; {len(cmds)} concurrent "
+                       "serial command(s) over the files")
+        run["fallback"] = True
+    results = {}
+    for path in out.rglob("result.json"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        results[Path(data.get("path") or path.parent.name).stem] = data
+    run["results"] = results
+    run["log"] = str(log)
+    return run
+
+
+def code_fraction(result: dict | None) -> float:
+    """Share of the runnable (code and choice) points a result scored; written answers left out."""
+    if not result:
+        return 0.0
+    got = top = 0.0
+    for ex in result.get("exercises", []):
+        for case in ex.get("cases", []):
+            if case.get("name") == "written answer":
+                continue
+            got += float(case.get("score", 0))
+            top += float(case.get("max_score", 0))
+    return got / top if top else 0.0
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# nbgrader
+
+
+def find_nbgrader(arg: str | None) -> Path | None:
+    candidates = [Path(arg)] if arg else [Path("/tmp/nbgrader-venv")]
+    for c in candidates:
+        exe = c / "bin" / "nbgrader" if c.is_dir() else c
+        if exe.is_file() and os.access(exe, os.X_OK):
+            return exe
+    if arg:
+        return None
+    found = shutil.which("nbgrader")
+    return Path(found) if found else None
+
+
+def _nb(cells: list[dict]) -> dict:
+    return {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                                        "name": "python3"},
+                                         "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def _nbg_meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution,
+            "task": False}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def build_source_notebook(catalog: dict) -> dict:
+    """The instructor's assignment: a read-only helper cell, then per exercise an answer cell and its tests."""
+    helper = _code_cell(nbgrader_tests.helpers(str(SAMPLE)), "nbg-helpers")
+    helper["metadata"] = _nbg_meta("helpers", locked=True)
+    cells = [helper]
+    for ex_id in QUESTIONNAIRE:
+        ex = catalog[ex_id]
+        solution = (ROOT / "solutions" / ex_id / "solution.py").read_text(encoding="utf-8").strip()
+        answer = _code_cell(f"# exercise: {ex_id}\n### BEGIN SOLUTION\n{solution}\n### END SOLUTION\n",
+                            f"nbg-{ex_id}-answer")
+        answer["metadata"] = _nbg_meta(f"{ex_id}-answer", solution=True)
+        cells.append(answer)
+        key_path = ROOT / "solutions" / ex_id / "key.toml"
+        key = tomllib.loads(key_path.read_text(encoding="utf-8")) if key_path.is_file() else None
+        for k, (points, source) in enumerate(nbgrader_tests.cells_for(ex, key)):
+            test = _code_cell(source, f"nbg-{ex_id}-test{k}")
+            test["metadata"] = _nbg_meta(f"{ex_id}-test{k}", grade=True, locked=True, points=points)
+            cells.append(test)
+    return _nb(cells)
+
+
+def build_submitted(release: dict, student_path: Path) -> str:
+    """The student's code cells in their order, in the released notebook: each exercise's first cell takes the
+    answer cell's place, its test cells follow the exercise's last cell; an exercise whose cells the student
+    deleted keeps its (locked) tests after an empty answer cell.  A file that is not JSON is submitted as is."""
+    text = student_path.read_text(encoding="utf-8")
+    try:
+        student = json.loads(text)
+    except ValueError:
+        return text
+    answers, tests, helper = {}, {}, None
+    for cell in release["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
+        ex_id = grade_id.split("-")[0]
+        if grade_id == "helpers":
+            helper = cell
+        elif grade_id.endswith("-answer"):
+            answers[ex_id] = cell
+        elif "-test" in grade_id:
+            tests.setdefault(ex_id, []).append(cell)
+    code = [c for c in student.get("cells", []) if c.get("cell_type") == "code"]
+    last = {}
+    for i, cell in enumerate(code):
+        ex_id = _exercise_of(cell)
+        if ex_id:
+            last[ex_id] = i
+    cells, placed = [helper], set()
+    for i, cell in enumerate(code):
+        ex_id = _exercise_of(cell)
+        if ex_id in answers and ex_id not in placed:
+            new = copy.deepcopy(answers[ex_id])
+            new["source"] = _source(cell)
+            placed.add(ex_id)
+        else:
+            new = _code_cell(_source(cell), f"student-{i}")
+        cells.append(new)
+        if ex_id in tests and last.get(ex_id) == i:
+            cells.extend(tests[ex_id])
+    for ex_id in QUESTIONNAIRE:
+        if ex_id not in placed:
+            new = copy.deepcopy(answers[ex_id])
+            new["source"] = f"# exercise: {ex_id}\n"
+            cells.append(new)
+            cells.extend(tests.get(ex_id, []))
+    return json.dumps(_nb(cells), indent=1, ensure_ascii=False) + "\n"
+
+
+READ_SCORES = '''import json, sys
+from nbgrader.api import Gradebook
+out = {}
+with Gradebook(sys.argv[1]) as gb:
+    for student in gb.students:
+        try:
+            sub = gb.find_submission(sys.argv[2], student.id)
+            out[student.id] = [sub.score, sub.max_score]
+        except Exception:
+            out[student.id] = None
+print(json.dumps(out))
+'''
+
+
+def measure_nbgrader(exe: Path, batch: list[dict], catalog: dict, work: Path) -> dict:
+    course = work / "nbgrader-course"
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    db = course / "gradebook.db"
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.CourseDirectory.course_id = 'ch4-bench'\n"
+        f"c.CourseDirectory.db_url = {'sqlite:///' + str(db)!r}\n"
+        "c.Execute.timeout = 120  # seconds per cell, as the grader allows per cell\n", encoding="utf-8")
+    (course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_text(
+        json.dumps(build_source_notebook(catalog), indent=1) + "\n", encoding="utf-8")
+    env = dict(os.environ, PATH=f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+               JUPYTER_CONFIG_DIR=str(course / ".jupyter"), IPYTHONDIR=str(course / ".ipython"))
+    gen_log = work / "nbgrader-generate.log"
+    with open(gen_log, "w") as log:
+        gen = subprocess.run([str(exe), "generate_assignment", ASSIGNMENT, "--force"], cwd=course, env=env,
+                             stdout=log, stderr=subprocess.STDOUT, timeout=600)
+    released = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    if gen.returncode != 0 or not released.is_file():
+        return {"error": f"nbgrader generate_assignment failed (exit {gen.returncode}); see {gen_log}"}
+    release = json.loads(released.read_text(encoding="utf-8"))
+    for item in batch:
+        folder = course / "submitted" / item["name"] / ASSIGNMENT
+        folder.mkdir(parents=True)
+        (folder / f"{ASSIGNMENT}.ipynb").write_text(build_submitted(release, Path(item["path"])), encoding="utf-8")
+    log = work / "nbgrader-autograde.log"
+    run = run_timed([[str(exe), "autograde", ASSIGNMENT]], log, timeout=600 + 300 * len(batch), env=env, cwd=course)
+    reader = subprocess.run([str(exe.parent / "python"), "-c", READ_SCORES, f"sqlite:///{db}", ASSIGNMENT], env=env,
+                            capture_output=True, text=True, timeout=300)
+    try:
+        scores = json.loads(reader.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        scores = {}
+        run["error"] = f"could not read nbgrader's gradebook: {reader.stderr[-500:]}"
+    max_points = sum(points for cell in release["cells"]
+                     if (points := cell["metadata"].get("nbgrader", {}).get("points")) is not None)
+    run.update(total=run["wall"], scores=scores, max_points=max_points, log=str(log), course=str(course),
+               failed=[item["name"] for item in batch
+                       if not (course / "autograded" / item["name"] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()])
+    return run
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Report
+
+
+def _fmt(value, spec=".2f", missing="n/a") -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return missing
+    return format(value, spec)
+
+
+def _goal(value, goal, better) -> str:
+    if value is None:
+        return "n/a"
+    met = value <= goal if better == "low" else value >= goal
+    return "met" if met else "NOT met"
+
+
+def _worker_mb(row: dict) -> float | None:
+    parts = [row.get(k) for k in ("grader_rss_mb", "zygote_rss_mb", "sandbox_peak_rss_mb")]
+    return sum(float(p) for p in parts if p is not None) if any(p is not None for p in parts) else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=24, help="submissions in the batch (default 24)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
+    parser.add_argument("--nbgrader-venv", help="venv (or nbgrader executable) for the comparison "
+                                                "(default: /tmp/nbgrader-venv, else nbgrader on PATH)")
+    parser.add_argument("--skip", action="append", default=[], choices=["floor", "script", "j1", "j2", "nbgrader"],
+                        help="leave a line out (repeatable), e.g. while working on another")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder (its path is printed)")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-work-bulk-"))
+    catalog = {ex.id: ex for ex in load_catalog(ROOT / "exercises")}
+    names = {ex.id: list(ex.names) for ex in catalog.values()}
+    batch_dir = work / "batch"
+    batch = make_batch(args.n, args.seed, batch_dir)
+    n = len(batch)
+    load1 = os.getloadavg()[0]
+    print(f"bulk grading bench: {n} submissions (seed {args.seed}) in {batch_dir}; {os.cpu_count()} CPUs, "
+          f"load average {load1:.2f} at start")
+    print("graded: q01-q37 only; fr1/fr2 are left out (their model training runs as long as the student's code "
+          "says: the student's own time, which would only add noise)")
+    if load1 > 0.5:
+        print("note: the machine is busy (load average above 0.5); figures may be noisy")
+    kinds = {}
+    for item in batch:
+        kinds[item["kind"]] = kinds.get(item["kind"], 0) + 1
+    print("batch: " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
+
+    figures: dict = {"n": n, "seed": args.seed, "cpus": os.cpu_count(), "load_average_at_start": load1,
+                     "submissions": batch}
+    floor = script = j1 = j2 = nbg = None
+    if "floor" not in args.skip:
+        print("measuring: floor (fresh `import torch` per submission) ...", flush=True)
+        floor = measure_floor(batch)
+    if "script" not in args.skip:
+        print("measuring: plain scripts ...", flush=True)
+        script = measure_scripts(batch, names, work)
+    if "j1" not in args.skip:
+        print("measuring: ours at -j 1 ...", flush=True)
+        j1 = measure_ours(batch, batch_dir, work, 1)
+    if "j2" not in args.skip:
+        print("measuring: ours at -j 2 ...", flush=True)
+        j2 = measure_ours(batch, batch_dir, work, 2)
+    exe = None if "nbgrader" in args.skip else find_nbgrader(args.nbgrader_venv)
+    if "nbgrader" in args.skip:
+        pass
+    elif exe is None:
+        where = args.nbgrader_venv or "/tmp/nbgrader-venv (nor on PATH)"
+        print(f"nbgrader: skipped, not found at {where}. To enable: python3 -m venv /tmp/nbgrader-venv && "
+              "/tmp/nbgrader-venv/bin/pip install -q torch==2.13.0 nbgrader ipykernel numpy")
+    else:
+        print(f"measuring: nbgrader autograde ({exe}) ...", flush=True)
+        nbg = measure_nbgrader(exe, batch, catalog, work)
+        if nbg.get("error"):
+            print(f"nbgrader: {nbg['error']}")
+
+    for run in (j1, j2):
+        if run and run.get("fallback"):
+            print(f"note: {run['mode']}")
+        if run and (any(run["codes"]) or len(run["results"]) < n):
+            print(f"note: {run['mode']}: exit status {run['codes']}, {len(run['results'])}/{n} result.json files "
+                  f"(log: {run['log']})")
+
+    # Per submission
+    rows = []
+    for i, item in enumerate(batch):
+        r1 = (j1 or {}).get("results", {}).get(item["name"])
+        t1 = (r1 or {}).get("timings", {})
+        nb_score = (nbg or {}).get("scores", {}).get(item["name"]) if nbg else None
+        row = {"name": item["name"], "kind": item["kind"],
+               "floor_s": floor["per_submission"][i] if floor else None,
+               "script_wall_s": script["per_submission"][i] if script else None,
+               "code_own_s": script["own_per_submission"][i] if script else None,
+               "ours_j1_total_s": t1.get("total"), "ours_j1_notebook_s": t1.get("notebook"),
+               "ours_j1_tests_s": t1.get("tests"), "sandbox_start_s": t1.get("sandbox_start"),
+               "sandbox_peak_rss_mb": t1.get("peak_rss_mb"), "grader_rss_mb": t1.get("grader_rss_mb"),
+               "zygote_rss_mb": t1.get("zygote_rss_mb"),
+               "ours_score_pct": 100 * code_fraction(r1) if r1 else None,
+               "nbgrader_score_pct": (100 * nb_score[0] / nb_score[1] if nb_score and nb_score[1] else
+                                      (0.0 if nbg and not nbg.get("error") else None))}
+        rows.append(row)
+    print(f"\n{'submission':24} {'floor':>6} {'script':>7} {'own':>6} {'ours-j1':>8} {'notebk':>7} {'tests':>6} "
+          f"{'sbx MB':>7} {'wkr MB':>7} {'ours %':>7} {'nbg %':>6}")
+    for row in rows:
+        print(f"{row['name'][:24]:24} {_fmt(row['floor_s']):>6} {_fmt(row['script_wall_s']):>7} "
+              f"{_fmt(row['code_own_s']):>6} {_fmt(row['ours_j1_total_s']):>8} {_fmt(row['ours_j1_notebook_s']):>7} "
+              f"{_fmt(row['ours_j1_tests_s']):>6} {_fmt(row['sandbox_peak_rss_mb'], '.0f'):>7} "
+              f"{_fmt(_worker_mb(row), '.0f'):>7} "
+              f"{_fmt(row['ours_score_pct'], '.0f'):>7} {_fmt(row['nbgrader_score_pct'], '.0f'):>6}")
+    print("(times in seconds; ours-j1 split: notebk = notebook run incl. sandbox start, tests = suites; sbx = the "
+          "sandbox's peak RSS, wkr = grading process + zygote + sandbox; scores: share of code and choice points, "
+          "written answers left out)")
+
+    # Lines
+    lines = []
+    if floor:
+        lines.append(("floor", "floor: fresh `import torch`, serial", floor["total"]))
+    if script:
+        lines.append(("script_wall", "plain script per submission (wall)", script["total"]))
+        lines.append(("code_own", "  the code's own run time (inside)", script["own_total"]))
+    if j1:
+        lines.append(("ours_j1", "ours, -j 1" + (" (fallback)" if j1.get("fallback") else ""), j1["wall"]))
+    if j2:
+        lines.append(("ours_j2", "ours, -j 2" + (" (fallback)" if j2.get("fallback") else ""), j2["wall"]))
+    if nbg and not nbg.get("error"):
+        lines.append(("nbgrader", "nbgrader autograde, serial", nbg["total"]))
+    base = floor["total"] if floor else None
+    print(f"\n{'line':40} {'total s':>9} {'per sub s':>10} {'x floor':>8}")
+    for _, label, total in lines:
+        print(f"{label:40} {total:9.2f} {total / n:10.3f} {_fmt(total / base if base else None):>8}")
+    if j1 and j1["results"]:
+        inside = sum(float(r.get("timings", {}).get("total") or 0) for r in j1["results"].values())
+        print(f"at -j 1, {inside:.2f} s of the wall went to the submissions themselves (result.json `total`) and "
+              f"{j1['wall'] - inside:.2f} s to starting up and finishing (workers, zygote, gradebook): a fixed cost "
+              "that a small N spreads over few submissions")
+
+    # Ratios and goals
+    overhead = (j1["wall"] - script["own_total"]) / n if (j1 and script) else None
+    j2_floor = j2["wall"] / floor["total"] if (j2 and floor) else None
+    nbg_j2 = nbg["total"] / j2["wall"] if (nbg and not nbg.get("error") and j2) else None
+    results = [r for run in (j1, j2) if run for r in run["results"].values()]
+    # A worker: its grading process, its warm zygote (where there is one) and the sandbox forked from it.
+    parts = ("grader_rss_mb", "zygote_rss_mb", "peak_rss_mb")
+    worker = [sum(float(r.get("timings", {}).get(key) or 0) for key in parts) for r in results]
+    has_grader_rss = any("grader_rss_mb" in r.get("timings", {}) for r in results)
+    has_zygote = any("zygote_rss_mb" in r.get("timings", {}) for r in results)
+    worker_peak = max(worker) if worker else None
+    print(f"\n{'ratio':58} {'value':>9}  {'goal':>9}  verdict")
+    print(f"{'grading overhead per submission at -j 1, s':58} {_fmt(overhead, '.3f'):>9}  "
+          f"{'<= 0.3':>9}  {_goal(overhead, GOALS['overhead_per_submission_s'], 'low')}")
+    print(f"{'  = (ours -j 1 total - sum of the code own run time) / N':58}")
+    print(f"{'ours -j 2 total / floor total':58} {_fmt(j2_floor, '.3f'):>9}  {'< 0.5':>9}  "
+          f"{_goal(j2_floor, GOALS['j2_over_floor'] - 1e-12, 'low')}")
+    print(f"{'nbgrader total / ours -j 2 total':58} {_fmt(nbg_j2, '.1f'):>9}  {'>= 10x':>9}  "
+          f"{_goal(nbg_j2, GOALS['nbgrader_over_j2'], 'high')}")
+    label = ("peak RSS of a worker (grader + zygote + sandbox), MB" if has_zygote else
+             "peak RSS of a worker (grader + sandbox), MB") if has_grader_rss else \
+        "peak RSS of a worker (sandbox only: no grader_rss_mb), MB"
+    print(f"{label:58} {_fmt(worker_peak, '.0f'):>9}  {'< 1500':>9}  "
+          f"{_goal(worker_peak, GOALS['worker_rss_mb'] - 1e-9, 'low')}")
+    if has_zygote:
+        print("  (RSS summed over the three processes: an upper bound, the sandbox shares pages with its zygote)")
+    for run, name in ((j1, "-j 1"), (j2, "-j 2")):
+        if run:
+            print(f"batch peak memory at {name} (whole process tree, sampled): RSS {run['peak_rss_mb']:.0f} MB, "
+                  f"PSS {run['peak_pss_mb']:.0f} MB; largest single process {run['peak_process_rss_mb']:.0f} MB")
+    if nbg and not nbg.get("error"):
+        ours_pct = [row["ours_score_pct"] or 0.0 for row in rows]
+        nbg_pct = [row["nbgrader_score_pct"] or 0.0 for row in rows]
+        print(f"sanity: mean score, code and choice points: ours {statistics.mean(ours_pct):.1f}%, nbgrader "
+              f"{statistics.mean(nbg_pct):.1f}% ({nbg['max_points']:g} points of test cells; nbgrader graded "
+              f"{n - len(nbg['failed'])}/{n}" + (f", none for {', '.join(nbg['failed'])}" if nbg["failed"] else "")
+              + ")")
+
+    figures.update(rows=rows, lines={key: total for key, _, total in lines}, ratios={
+        "overhead_per_submission_s": overhead, "j2_over_floor": j2_floor, "nbgrader_over_j2": nbg_j2,
+        "worker_peak_rss_mb": worker_peak, "worker_rss_includes_grader": has_grader_rss,
+        "worker_rss_includes_zygote": has_zygote}, goals=GOALS, verdicts={
+        "overhead_per_submission_s": _goal(overhead, GOALS["overhead_per_submission_s"], "low"),
+        "j2_over_floor": _goal(j2_floor, GOALS["j2_over_floor"] - 1e-12, "low"),
+        "nbgrader_over_j2": _goal(nbg_j2, GOALS["nbgrader_over_j2"], "high"),
+        "worker_rss_mb": _goal(worker_peak, GOALS["worker_rss_mb"] - 1e-9, "low")})
+    for key, run in (("floor", floor), ("script", script)):
+        if run:
+            figures[key] = run
+    for key, run in (("ours_j1", j1), ("ours_j2", j2)):
+        if run:
+            figures[key] = {k: v for k, v in run.items() if k != "results"}
+    if nbg:
+        figures["nbgrader"] = nbg
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
+        print(f"figures: {args.json}")
+    if args.keep:
+        print(f"scratch kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
