@@ -75,6 +75,9 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     result.timings["peak_rss_mb"] = round(session.peak_rss_mb, 1)
     result.timings["sandbox_restarts"] = session.restarts
     result.timings["warm_start"] = int(session.warm)
+    if zygote is not None and not session.warm and session.timings.get("sandbox_start") is not None:
+        why = zygote.why_not or zygote.last_failure or "the zygote could not fork"
+        result.notes.append(f"the sandbox was started cold (slower, equally walled off): {why}")
     result.output = session.output[-20000:]
     result.incidents = _incidents(session)
     if plugin is not None:

@@ -34,7 +34,7 @@ class SandboxError(RuntimeError):
 
     def __init__(self, message: str, kind: str = "error"):
         super().__init__(message)
-        self.kind = kind  # "error", "timeout", "memory", "died", "protocol"
+        self.kind = kind  # "error", "timeout", "memory", "died", "protocol"; for forks "walls", "transient"
 
 
 def sandbox_env(limits: Limits, device: str) -> dict[str, str]:
@@ -249,7 +249,10 @@ class SandboxProcess:
             if status_w is not None:
                 os.close(status_w)
             os.close(status_r)
-            self.zygote.give_up(str(exc))
+            if exc.kind == "walls":
+                self.zygote.give_up(str(exc))  # this machine cannot wall off a fork: cold from now on
+            else:
+                self.zygote.restart_later(str(exc))  # a hiccup: this sandbox starts cold, the next is forked
             return None
         self.warm = True
         return _Forked(host_pid, status_r)
@@ -260,20 +263,26 @@ class SandboxProcess:
         while not line.endswith(b"\n"):
             left = deadline - time.monotonic()
             if left <= 0:
-                raise SandboxError("the zygote's child did not report", "error")
+                raise SandboxError("the zygote's child did not report", "transient")
             if not select.select([status_r], [], [], min(left, 0.5))[0]:
                 continue
             chunk = os.read(status_r, 1)  # one byte at a time: what follows the line is the wait status
             if not chunk:
-                raise SandboxError("the zygote's child ended before it reported", "error")
+                raise SandboxError("the zygote's child ended before it reported", "transient")
             line += chunk
         if not line.startswith(b"pid "):
             raise SandboxError(f"the zygote could not wall off a sandbox: {line.decode(errors='replace')[6:]}",
-                               "error")
-        host = self.zygote.host_pid(int(line.split()[1]))
-        if host is None:
-            raise SandboxError("the forked sandbox could not be found among the zygote's processes", "error")
-        return host
+                               "walls")
+        zygote_pid, until = int(line.split()[1]), time.monotonic() + 5
+        while True:
+            # The reporter exits right after it forks, so the sandbox may be between parents for a moment.
+            host = self.zygote.host_pid(zygote_pid)
+            if host is not None:
+                return host
+            if time.monotonic() > until:
+                raise SandboxError("the forked sandbox could not be found among the zygote's processes",
+                                   "transient")
+            time.sleep(0.005)
 
     def _limit_child(self) -> None:
         """Runs in the child between fork and exec: new session, rlimits, cgroup membership."""

@@ -40,6 +40,7 @@ class Zygote:
         self.iso = isolation.detect()
         self.namespaced = self.iso.level == isolation.NAMESPACES
         self.why_not = ""  # set when forking was given up: sandboxes then start cold
+        self.last_failure = ""
         self.forks = 0
         self.restarts = 0
         self._popen: subprocess.Popen | None = None
@@ -53,8 +54,16 @@ class Zygote:
         return not self.why_not
 
     def give_up(self, why: str) -> None:
+        """Forks cannot be walled off here: every later sandbox starts cold."""
         self.why_not = why or "the zygote failed"
         self.close()
+
+    def restart_later(self, why: str) -> None:
+        """A fork failed for a passing reason: start a fresh zygote at the next fork (up to MAX_RESTARTS)."""
+        self.last_failure = why
+        self.close()
+        if self.restarts >= MAX_RESTARTS:
+            self.give_up(f"the zygote failed {self.restarts + 1} times; last: {why}")
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def start(self) -> "Zygote":
