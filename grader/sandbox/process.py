@@ -8,6 +8,7 @@ bytes of output kept.
 """
 from __future__ import annotations
 
+import json
 import os
 import resource
 import select
@@ -48,16 +49,20 @@ def sandbox_env(limits: Limits, device: str) -> dict[str, str]:
 def prepare_lib_dir() -> Path:
     """A private copy of the sandbox-side files (worker, wire, zygote, the data stand-in) for one sandbox."""
     lib_dir = Path(tempfile.mkdtemp(prefix="grader-lib-"))
-    for name in ("worker.py", "wire.py", "zygote.py"):
+    for name in ("worker.py", "wire.py", "zygote.py", "walls.py"):
         shutil.copy2(HERE / name, lib_dir / name)
     student_data.install(lib_dir)
+    os.chmod(lib_dir, 0o755)  # readable by the unprivileged user a sandbox may switch to (never writable)
     return lib_dir
 
 
 def sandbox_command(iso: isolation.Isolation, python: str, lib_dir: Path, limits: Limits, device: str,
-                    env: dict[str, str], worker_args: list[str]) -> list[str]:
-    """The argv that starts ``worker.py`` with *worker_args*: under bubblewrap, or plainly in the fallback."""
+                    env: dict[str, str], worker_args: list[str], walls: dict | None = None) -> list[str]:
+    """The argv that starts ``worker.py`` with *worker_args* (and the walls it raises around itself): under
+    bubblewrap, or as a plain process that walls itself off (Landlock, seccomp) as far as this machine allows."""
     flags = ["-I", "-X", "faulthandler"]
+    if walls is not None:
+        worker_args = [*worker_args, "--walls", json.dumps(walls)]
     if iso.level != isolation.NAMESPACES:
         return [python, *flags, str(lib_dir / "worker.py"), *worker_args]
     argv = [iso.bwrap, *isolation.mounts(lib_dir, limits.tmp_mb)]
@@ -71,6 +76,14 @@ def sandbox_command(iso: isolation.Isolation, python: str, lib_dir: Path, limits
                  "--ro-bind-try", "/proc/driver/nvidia", "/proc/driver/nvidia",
                  "--ro-bind-try", "/sys", "/sys"]
     return argv + ["--", python, *flags, "/sandbox/lib/worker.py", *worker_args]
+
+
+def private_work_dir(iso: isolation.Isolation) -> Path:
+    """A fresh host folder for a sandbox outside namespaces, owned by the user the sandbox becomes."""
+    folder = Path(tempfile.mkdtemp(prefix="grader-work-"))
+    if iso.user:
+        os.chown(folder, *iso.user)
+    return folder
 
 
 def rlimits(limits: Limits, cgroup: bool) -> dict[str, tuple[int, int]]:
@@ -171,10 +184,11 @@ class SandboxProcess:
     when the zygote cannot fork, it starts cold.  Either way it gets the same walls and the same limits.
     """
 
-    def __init__(self, limits: Limits, device: str = "cpu", python: str | None = None, zygote=None):
+    def __init__(self, limits: Limits, device: str = "cpu", python: str | None = None, zygote=None,
+                 iso: isolation.Isolation | None = None):
         self.limits = limits
         self.device = device
-        self.iso = isolation.detect()
+        self.iso = iso or (zygote.iso if zygote is not None else isolation.detect())
         self.python = python or sys.executable
         self.zygote = zygote
         self.warm = False
@@ -219,10 +233,11 @@ class SandboxProcess:
         self._lib_dir = prepare_lib_dir()
         cwd = None
         if self.iso.level != isolation.NAMESPACES:
-            self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
-            env["HOME"] = cwd = str(self._work_dir)
+            self._work_dir = private_work_dir(self.iso)
+            env["HOME"] = env["TMPDIR"] = cwd = str(self._work_dir)
+        walls = isolation.walls_spec(self.iso, self._lib_dir, self._work_dir, self.device)
         argv = sandbox_command(self.iso, self.python, self._lib_dir, self.limits, self.device, env,
-                               [str(req_r), str(rep_w)])
+                               [str(req_r), str(rep_w)], walls)
         try:
             popen = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
                                      pass_fds=(req_r, rep_w), env=env, cwd=cwd, preexec_fn=self._limit_child,
@@ -236,12 +251,14 @@ class SandboxProcess:
         status_r, status_w = os.pipe()
         workdir = None
         if not self.zygote.namespaced:
-            self._work_dir = Path(tempfile.mkdtemp(prefix="grader-work-"))
+            self._work_dir = private_work_dir(self.iso)
             workdir = str(self._work_dir)
+        walls = isolation.walls_spec(self.iso, None, self._work_dir, self.device)  # the zygote adds its lib
         try:
             pid = self.zygote.fork([req_r, rep_w, out_w, status_w], {
                 "op": "fork", "isolate": self.zygote.namespaced, "tmp_mb": self.limits.tmp_mb,
-                "rlimits": rlimits(self.limits, self._cgroup is not None), "workdir": workdir})
+                "rlimits": rlimits(self.limits, self._cgroup is not None), "workdir": workdir,
+                "walls": walls})
             os.close(status_w)
             status_w = None
             host_pid = self._forked_pid(status_r, pid)
@@ -383,6 +400,9 @@ class SandboxProcess:
             return SandboxError(f"used more than {self.limits.memory_mb} MB of memory and was stopped", "memory")
         if self.killed_for == "timeout":
             return SandboxError("timed out", "timeout")
+        if self.killed_for == "disk":
+            return SandboxError(f"wrote more than {self.limits.tmp_mb} MB into its work folder and was stopped",
+                                "died")
         code = self.proc.poll() if self.proc else None
         if code is not None and code < 0:
             try:
@@ -421,14 +441,31 @@ class SandboxProcess:
         return text
 
     def _watch_memory(self) -> None:
-        limit_kb = int(self.limits.memory_mb) * 1024
+        """Resident memory of the whole tree, and outside namespaces (no size-capped tmpfs) the work folder."""
+        limit_kb, disk_limit, rounds = int(self.limits.memory_mb) * 1024, int(self.limits.tmp_mb) << 20, 0
         while self.proc is not None and self.proc.poll() is None:
             rss = _tree_rss_kb(self.proc.pid)
             self.peak_rss_mb = max(self.peak_rss_mb, rss / 1024)
             if rss > limit_kb:
                 self.kill("memory")
                 return
+            rounds += 1
+            if self._work_dir is not None and rounds % 4 == 0 and _folder_bytes(self._work_dir) > disk_limit:
+                self.kill("disk")
+                return
             time.sleep(0.05)
+
+
+def _folder_bytes(folder: Path) -> int:
+    """Bytes a folder's files occupy on disk (sparse files count what they really use)."""
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
 
 
 def _tree_pids(root: int) -> list[int]:

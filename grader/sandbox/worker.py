@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import builtins
 import io
+import json
 import linecache
 import os
 import sys
@@ -227,12 +228,20 @@ def warm_up() -> None:
 
 
 def main() -> None:
-    if sys.argv[1] == "--zygote":
+    if sys.argv[1] == "--zygote":  # the zygote raises no walls itself: each fork raises its own
         import zygote
 
         warm_up()
         zygote.serve_forks(int(sys.argv[2]), serve)
         return
+    if "--walls" in sys.argv:  # before torch is imported, before any request is read
+        import walls
+
+        try:
+            walls.apply(json.loads(sys.argv[sys.argv.index("--walls") + 1]))
+        except OSError as exc:
+            os.write(2, f"sandbox setup failed: {exc}\n".encode())
+            os._exit(70)
     warm_up()
     serve(int(sys.argv[1]), int(sys.argv[2]))
 

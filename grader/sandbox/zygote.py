@@ -12,7 +12,8 @@ shares its parent's namespaces, so each fork walls itself off again before any s
 * ``B`` is PID 1 of its own PID namespace: it drops every capability, forbids new privileges and forks ``C``,
   the sandbox proper, then only reaps and reports; when ``B`` dies the kernel ends everything in the namespace;
 * ``C`` can neither see nor signal other submissions; it takes the pipes the grader sent, closes every other
-  descriptor, sets its resource limits, re-seeds the random generators a fork would otherwise share, and then
+  descriptor, sets its resource limits, raises the walls of ``walls.py`` (a seccomp filter; outside
+  namespaces also Landlock and the privilege drop), re-seeds the random generators a fork would otherwise share, and then
   serves requests exactly like a cold-started worker (as an ordinary process, so signals such as ``SIGXCPU``
   act on it as they would on a cold one);
 * the zygote is non-dumpable, and so are its children, so no sandbox can read or trace another's memory (or the
@@ -25,7 +26,7 @@ Protocol on the control socket (``AF_UNIX``, ``SOCK_SEQPACKET``): the grader sen
 descriptors attached (request read end, reply write end, output write end, status write end)::
 
     {"op": "fork", "isolate": true, "tmp_mb": 512, "rlimits": {"RLIMIT_CPU": [900, 905], ...},
-     "workdir": null}
+     "workdir": null, "walls": {"seccomp": true, "landlock": null, ...}}
 
 and the zygote answers ``{"ok": <pid of A>}`` or ``{"error": "..."}``.  ``{"op": "ping"}`` answers
 ``{"ok": "pong", "pid": <pid>}``.
@@ -113,7 +114,7 @@ def _child(request: dict, fds: list[int], serve) -> None:
             isolate(int(request.get("tmp_mb", 512)))
         elif request.get("workdir"):
             os.chdir(request["workdir"])
-            os.environ["HOME"] = request["workdir"]
+            os.environ["HOME"] = os.environ["TMPDIR"] = request["workdir"]
         pid = os.fork()
         if pid == 0:
             _init(request, fds, namespaced, serve)
@@ -171,6 +172,9 @@ def _sandbox(request: dict, req_r: int, rep_w: int, out_w: int, serve) -> None:
                 except OSError:
                     pass
         _limit(request.get("rlimits", {}))
+        import walls
+
+        walls.apply(request.get("walls"))
         _reseed()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     except BaseException as exc:  # noqa: BLE001 - never run student code half walled-off
