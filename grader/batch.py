@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -68,14 +69,16 @@ def safe_name(stem: str, taken: set[str]) -> str:
     return name
 
 
-def grading_key(settings: Settings, exercise_ids: list[str]) -> str:
-    """What a grade depends on besides the submission: suites, keys, rubrics, the grader itself, the limits.
+def grading_key(settings: Settings, exercise_ids: list[str], python: str | None = None) -> str:
+    """What a grade depends on besides the submission: suites, keys, rubrics, the grader itself, the limits, and
+    the interpreter student code runs on when it is not the grader's own.
 
     A change to any of them makes every recorded grade stale, so a re-run regrades; nothing else does.
     """
     digest = hashlib.sha256()
     digest.update(json.dumps({"version": __version__, "ids": sorted(exercise_ids), "device": settings.device,
-                              "limits": asdict(settings.limits), "restarts": settings.max_restarts},
+                              "limits": asdict(settings.limits), "restarts": settings.max_restarts,
+                              **({"python": os.path.abspath(python)} if python else {})},
                              sort_keys=True).encode())
     roots = [settings.exercises_dir / i for i in exercise_ids] + [settings.solutions_dir / i for i in exercise_ids]
     roots.append(REPO_ROOT / "grader" if (REPO_ROOT / "grader").is_dir() else Path(__file__).parent)
@@ -97,10 +100,15 @@ def _student_key(base: str, overrides: dict | None, student: str) -> str:
 
 
 def _file_hash(path: Path) -> str:
+    """SHA-256 of the file, read in chunks: a 200 MB notebook (refused by the loader) costs no 200 MB here."""
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
     except OSError:
         return ""
+    return digest.hexdigest()
 
 
 def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings, *, exercise_ids=None,
@@ -124,7 +132,7 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
     try:
         entries = _entries(list(inputs), work, batch)
         with Gradebook(out_dir / GRADEBOOK) as book:
-            base = grading_key(settings, ids)
+            base = grading_key(settings, ids, python)
             todo: list[tuple[Entry, str, str]] = []
             for entry in entries:
                 sha, key = _file_hash(entry.path), _student_key(base, overrides, entry.student)

@@ -57,6 +57,36 @@ def list_exercises():
     click.echo(f"{len(catalog)} exercises, {sum(ex.total_points for ex in catalog):g} points")
 
 
+def _min_score(text: str | None) -> float | None:
+    """'0.8' or '80%' as a share of the points; None when not given."""
+    if text is None:
+        return None
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a number (give a share like 0.8, or a percentage like 80%)",
+                                 param_hint="--min-score") from None
+    if not 0 <= value <= 1:
+        raise click.BadParameter(f"{text!r} is outside 0..1 (0%..100%)", param_hint="--min-score")
+    return value
+
+
+def _python(value: str | None) -> str | None:
+    """The interpreter for sandboxes, checked once up front so a bad one is one clear error, not 39."""
+    if value is None:
+        return None
+    from grader.interpreter import InterpreterError, inspect
+
+    try:
+        return inspect(value).path
+    except InterpreterError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+PYTHON_HELP = ("Run student code with this interpreter (e.g. an environment with fastai installed); it needs "
+               "torch. Default: the grader's own.")
+
+
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--exercise", "-e", multiple=True, help="Only these exercises (ids like q04, or q04,q09).")
@@ -65,19 +95,44 @@ def list_exercises():
 @click.option("--timeout", type=float, help="Seconds allowed per notebook cell or test.")
 @click.option("--exercises", "exercises_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               help="The exercises folder of a student bundle (default: the grader's own).")
-def check(path, exercise, as_json, verbose, timeout, exercises_dir):
-    """Run the public tests on your notebook or .py file (exit status 0 only if all pass)."""
-    from grader.grading import grade
-    from grader.report import render_terminal, to_json
+@click.option("--junit", "junit_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the results as JUnit XML (for CI test reports).")
+@click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the HTML report (for a CI artifact).")
+@click.option("--min-score", "min_score", metavar="SHARE",
+              help="Pass (exit 0) at this share of the points, e.g. 0.8 or 80%, instead of requiring every test.")
+@click.option("--python", "python", metavar="PATH", help=PYTHON_HELP)
+def check(path, exercise, as_json, verbose, timeout, exercises_dir, junit_file, html_file, min_score, python):
+    """Run the public tests on your notebook or .py file.
 
+    Exit status 0 when every public test passes (or, with --min-score, when the score reaches it), 1 otherwise.
+    """
+    from grader.grading import grade
+    from grader.report import render_html, render_terminal, to_json, write_junit
+    from grader.report.gradebook import atomic_write_text
+
+    bar = _min_score(min_score)
+    python = _python(python)
     settings = _settings(timeout=timeout, exercises_dir=exercises_dir)
     _warn_isolation()
     try:
-        result = grade(path, settings, mode="check", exercise_ids=_exercise_ids(exercise))
+        result = grade(path, settings, mode="check", exercise_ids=_exercise_ids(exercise), python=python)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(to_json(result) if as_json else render_terminal(result, verbose=verbose))
-    passed = result.max_score > 0 and result.score >= result.max_score and not result.grader_errors
+    if junit_file:
+        write_junit([result], junit_file)
+    if html_file:
+        atomic_write_text(Path(html_file), render_html(result))
+    share = result.score / result.max_score if result.max_score else 0.0
+    if bar is None:
+        passed = result.max_score > 0 and result.score >= result.max_score and not result.grader_errors
+    else:
+        passed = result.max_score > 0 and share + 1e-9 >= bar and not result.grader_errors
+        if not as_json:
+            verdict = "reaches" if passed else "is below"
+            click.secho(f"score {share:.1%} {verdict} the required {bar:.1%}", fg="green" if passed else "red",
+                        err=True)
     sys.exit(0 if passed else 1)
 
 
@@ -99,8 +154,9 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir):
 @click.option("--overrides", "overrides_file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="CSV of instructor scores (submission,exercise,score[,comment]) that win over computed ones.")
 @click.option("--cold", is_flag=True, help="Start every sandbox from scratch instead of forking it warm.")
+@click.option("--python", "python", metavar="PATH", help=PYTHON_HELP)
 def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exercise, skip_unavailable,
-              overrides_file, cold):
+              overrides_file, cold, python):
     """Grade a class: notebooks, .py files, folders of them or per-student folders, or an LMS zip.
 
     Results enter OUT/gradebook.db as each submission completes; a re-run grades only what is new or changed.
@@ -109,6 +165,7 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
     from grader.preflight import unavailable
 
     settings = _settings(solutions_dir=solutions_dir, device=device, timeout=timeout)
+    python = _python(python)
     if not settings.solutions_dir.is_dir():
         raise click.UsageError(f"solutions folder {settings.solutions_dir} not found (use --solutions DIR)")
     try:
@@ -133,10 +190,11 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
     from grader.pool import default_jobs
 
     _run_batch(inputs, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing], overrides,
-               jobs=jobs or default_jobs(), force=force, warm=not cold)
+               jobs=jobs or default_jobs(), force=force, warm=not cold, python=python)
 
 
-def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, force=False, warm=True):
+def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, force=False, warm=True,
+               python=None):
     from grader.batch import grade_many
     from grader.progress import Progress
     from grader.store import GradebookError
@@ -145,7 +203,7 @@ def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, for
     progress = Progress(sys.stderr, sys.stderr.isatty())
     try:
         batch = grade_many(inputs, out_dir, settings, exercise_ids=ids, jobs=jobs, force=force,
-                           overrides=overrides, warm=warm, on_plan=progress.plan,
+                           overrides=overrides, warm=warm, python=python, on_plan=progress.plan,
                            on_done=lambda g, n, _todo: progress.result(g.result, n), on_note=progress.note)
     except GradebookError as exc:
         raise click.ClickException(str(exc)) from None

@@ -39,6 +39,58 @@ form and pass the simple cases; your instructor grades with further hidden tests
 checks multiple-choice answers against the key and scores written answers against a rubric, so make your code
 right for every input, not just the examples. The exit status is 0 only when every public test passes, so the
 same command works in CI.
+
+## Check on every push (GitHub Actions)
+
+`.github/workflows/check.yml` runs the same check on GitHub for every push and pull request, and keeps the HTML
+report (and a JUnit file) as an artifact named `grader-report`. Two optional repository variables (Settings →
+Secrets and variables → Actions → Variables) tune it: `GRADER_PACKAGE`, what `pip install` gets the grader from
+(default `mnist-grader=={version}`), and `MIN_SCORE`, the share of points the build needs (default `100%`; e.g.
+`80%` or `0.8`). Locally, the same options work:
+
+    grader check workbook.ipynb --exercises exercises --min-score 80% --html report.html --junit junit.xml
+"""
+
+WORKFLOW = """# Runs the public tests on every push and pull request; the report is kept as an artifact.
+name: Check my work
+
+on:
+  push:
+  pull_request:
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: Install torch (CPU build) and the grader
+        env:
+          GRADER_PACKAGE: ${{{{ vars.GRADER_PACKAGE || 'mnist-grader=={version}' }}}}
+        run: |
+          python -m pip install --upgrade pip
+          pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+          pip install "$GRADER_PACKAGE"
+      - name: Run the public tests
+        env:
+          MIN_SCORE: ${{{{ vars.MIN_SCORE || '100%' }}}}
+        run: >-
+          grader check workbook.ipynb --exercises exercises
+          --junit reports/junit.xml --html reports/report.html --min-score "$MIN_SCORE"
+      - name: Keep the report
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: grader-report
+          path: reports/
+          if-no-files-found: warn
 """
 
 
@@ -58,6 +110,9 @@ def build(settings: Settings, out_dir: Path) -> Path:
                 shutil.copy2(ex.folder / name, target / name)
     shutil.copy2(settings.exercises_dir / "workbook.ipynb", out_dir / "workbook.ipynb")
     (out_dir / "README.md").write_text(README.format(version=__version__), encoding="utf-8")
+    workflows = out_dir / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "check.yml").write_text(WORKFLOW.format(version=__version__), encoding="utf-8")
     return out_dir
 
 

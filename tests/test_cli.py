@@ -33,6 +33,24 @@ def test_check_exit_status_follows_the_public_tests(cli, make_script):
     assert failed.exit_code == 1 and "q04" in failed.output
 
 
+def test_check_min_score_sets_the_bar_for_ci(cli, make_script, tmp_path):
+    unexplained = make_script(RIGHT)  # code right, written answer missing: 2 of 3 points
+    assert cli("check", unexplained, "-e", "q04").exit_code == 1
+    reached = cli("check", unexplained, "-e", "q04", "--min-score", "0.6")
+    assert reached.exit_code == 0 and "score 66.7% reaches the required 60.0%" in reached.output
+    below = cli("check", unexplained, "-e", "q04", "--min-score", "80%", "--junit", tmp_path / "j.xml",
+                "--html", tmp_path / "r.html")
+    assert below.exit_code == 1 and "score 66.7% is below the required 80.0%" in below.output
+    from junitparser import JUnitXml
+
+    cases = [case for suite in JUnitXml.fromfile(str(tmp_path / "j.xml")) for case in suite]
+    assert len(cases) >= 3 and sum(1 for case in cases if not case.is_passed) == 1  # the written answer
+    assert "q04" in (tmp_path / "r.html").read_text()
+    for bad, why in (("eighty", "is not a number"), ("1.5", "outside 0..1"), ("120%", "outside 0..1")):
+        out = cli("check", unexplained, "-e", "q04", "--min-score", bad)
+        assert out.exit_code == 2 and why in out.output
+
+
 def test_check_json_prints_the_result_document(cli, make_script):
     out = cli("check", make_script(WRONG), "--exercise", "q04", "--json")
     doc = json.loads(out.output)

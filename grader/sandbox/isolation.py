@@ -181,7 +181,8 @@ def _detect(cap: str) -> Isolation:
     return Isolation(PROCESS, None, "; ".join(reasons), seccomp, user, notes)
 
 
-def walls_spec(iso: Isolation, lib_dir: Path | None, work_dir: Path | None, device: str) -> dict:
+def walls_spec(iso: Isolation, lib_dir: Path | None, work_dir: Path | None, device: str,
+               python: str | None = None) -> dict:
     """The walls a sandbox raises around itself (see ``walls.py``); Landlock paths only at that level."""
     spec = iso.spec_base
     spec["landlock"] = None
@@ -190,20 +191,20 @@ def walls_spec(iso: Isolation, lib_dir: Path | None, work_dir: Path | None, devi
         if device != "cpu":
             devices += ["/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools"]
             devices += [f"/dev/nvidia{i}" for i in range(16)]
-        spec["landlock"] = {"read": [*map(str, readable_roots()), *([str(lib_dir)] if lib_dir else [])],
+        spec["landlock"] = {"read": [*map(str, readable_roots(python)), *([str(lib_dir)] if lib_dir else [])],
                             "write": [str(work_dir)] if work_dir else [], "devices": devices}
     return spec
 
 
-def readable_roots() -> list[Path]:
+def readable_roots(python: str | None = None) -> list[Path]:
     """What a Landlock-walled sandbox may read: system libraries, the interpreter, site-packages (without the
     grader package, when it is installed there), CPU facts torch looks up."""
     system = [Path(p) for p in ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ld.so.cache",
                                 "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/proc",
                                 "/sys/devices/system/cpu", "/sys/fs/cgroup")]
-    hidden = _hidden_paths()
+    hidden = _hidden_paths(python)
     found = []
-    for root in _python_roots():
+    for root in _python_roots(python):
         found += _without(root, hidden)
     return [p for p in system if p.exists()] + found
 
@@ -221,8 +222,12 @@ def _without(root: Path, hidden: list[Path]) -> list[Path]:
     return parts
 
 
-def _python_roots() -> list[Path]:
+def _python_roots(python: str | None = None) -> list[Path]:
     """Directories the interpreter needs: its installation, the virtualenv and site-packages."""
+    from grader import interpreter
+
+    if not interpreter.is_own(python):
+        return interpreter.inspect(python).roots()
     roots = {Path(sys.base_prefix), Path(sys.prefix), Path(sys.exec_prefix),
              Path(os.path.realpath(sys.executable)).parent.parent}
     for entry in sys.path:
@@ -233,16 +238,19 @@ def _python_roots() -> list[Path]:
     return sorted(r for r in roots if not any(o != r and o in r.parents for o in roots))
 
 
-def _hidden_paths() -> list[Path]:
-    """Directories inside the bound roots that the sandbox must not see (a non-editable grader install)."""
+def _hidden_paths(python: str | None = None) -> list[Path]:
+    """Directories inside the bound roots that the sandbox must not see (a non-editable grader install, ours or
+    one in the interpreter named with ``--python``)."""
+    from grader import interpreter
+
     spec = importlib.util.find_spec("grader")
-    hidden = []
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        hidden.append(Path(os.path.realpath(location)))
-    return hidden
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not interpreter.is_own(python):
+        locations += interpreter.inspect(python).grader
+    return sorted({Path(os.path.realpath(location)) for location in locations})
 
 
-def mounts(lib_dir: Path, tmp_mb: int) -> list[str]:
+def mounts(lib_dir: Path, tmp_mb: int, python: str | None = None) -> list[str]:
     """bubblewrap arguments: namespaces, a read-only Python, the worker's files and a private /tmp."""
     args = ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "sandbox", "--uid", "65534", "--gid", "65534",
@@ -258,11 +266,11 @@ def mounts(lib_dir: Path, tmp_mb: int) -> list[str]:
     for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"):
         if os.path.exists(etc):
             args += ["--ro-bind", etc, etc]
-    roots = _python_roots()
+    roots = _python_roots(python)
     for root in roots:
         if not str(root).startswith("/usr/"):
             args += ["--ro-bind", str(root), str(root)]
-    for hidden in _hidden_paths():
+    for hidden in _hidden_paths(python):
         if any(r == hidden or r in hidden.parents for r in roots):
             args += ["--tmpfs", str(hidden)]
     args += ["--ro-bind", str(lib_dir), "/sandbox/lib",

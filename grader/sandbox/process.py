@@ -65,7 +65,7 @@ def sandbox_command(iso: isolation.Isolation, python: str, lib_dir: Path, limits
         worker_args = [*worker_args, "--walls", json.dumps(walls)]
     if iso.level != isolation.NAMESPACES:
         return [python, *flags, str(lib_dir / "worker.py"), *worker_args]
-    argv = [iso.bwrap, *isolation.mounts(lib_dir, limits.tmp_mb)]
+    argv = [iso.bwrap, *isolation.mounts(lib_dir, limits.tmp_mb, python)]
     for key, value in env.items():
         argv += ["--setenv", key, value]
     if device != "cpu":
@@ -235,7 +235,7 @@ class SandboxProcess:
         if self.iso.level != isolation.NAMESPACES:
             self._work_dir = private_work_dir(self.iso)
             env["HOME"] = env["TMPDIR"] = cwd = str(self._work_dir)
-        walls = isolation.walls_spec(self.iso, self._lib_dir, self._work_dir, self.device)
+        walls = isolation.walls_spec(self.iso, self._lib_dir, self._work_dir, self.device, self.python)
         argv = sandbox_command(self.iso, self.python, self._lib_dir, self.limits, self.device, env,
                                [str(req_r), str(rep_w)], walls)
         try:
@@ -253,7 +253,7 @@ class SandboxProcess:
         if not self.zygote.namespaced:
             self._work_dir = private_work_dir(self.iso)
             workdir = str(self._work_dir)
-        walls = isolation.walls_spec(self.iso, None, self._work_dir, self.device)  # the zygote adds its lib
+        walls = isolation.walls_spec(self.iso, None, self._work_dir, self.device, self.python)  # + zygote's lib
         try:
             pid = self.zygote.fork([req_r, rep_w, out_w, status_w], {
                 "op": "fork", "isolate": self.zygote.namespaced, "tmp_mb": self.limits.tmp_mb,
