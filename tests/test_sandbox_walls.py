@@ -2,6 +2,7 @@
 are unavailable), proven at every level this machine can run, cold and forked warm."""
 import os
 import struct
+import sys
 
 import pytest
 
@@ -191,3 +192,47 @@ def test_the_probe_tells_walls_that_hold_from_walls_that_do_not(tmp_path):
     assert walls.probe({}, str(secret)) == {"raised": [], "read_forbidden": True, "socket": True}
     if walls.landlock_abi() >= 1:  # the real probe, in a fresh interpreter that raises the walls
         assert isolation.probe_landlock(None, seccomp=walls.seccomp_supported() is None) == ""
+
+
+GRADER_THAT_DIES = """
+import os, sys, time
+os.environ["GRADER_ISOLATION"] = sys.argv[1]
+from grader.config import Limits
+from grader.sandbox.process import SandboxProcess
+from grader.sandbox.warm import Zygote
+zygote = Zygote(Limits()).start()
+sandboxes = [SandboxProcess(Limits(), zygote=zygote), SandboxProcess(Limits())]
+for s in sandboxes:
+    s.start()
+    s.send({"op": "exec", "cells": [{"index": 0, "exercise": None, "source": "while True: pass"}], "skip": []})
+print(" ".join(str(s.proc.pid) for s in sandboxes), flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("level", [lvl for lvl in LEVELS if lvl != isolation.NAMESPACES])
+def test_sandboxes_outside_namespaces_die_with_the_grader(level):
+    """bubblewrap's --die-with-parent, for the levels without bubblewrap: warm and cold sandboxes both end."""
+    import signal
+    import subprocess
+    import time
+
+    grader = subprocess.Popen([sys.executable, "-c", GRADER_THAT_DIES, level], stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(p) for p in grader.stdout.readline().split()]
+        assert len(pids) == 2 and all(os.path.exists(f"/proc/{p}") for p in pids)
+    finally:
+        grader.send_signal(signal.SIGKILL)
+        grader.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -86,6 +86,15 @@ def private_work_dir(iso: isolation.Isolation) -> Path:
     return folder
 
 
+def die_with_parent() -> None:
+    """In a child between fork and exec: SIGKILL when the grader dies (bubblewrap's --die-with-parent, for the
+    levels without it).  Linux only; elsewhere the sandbox ends when its request pipe closes."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
 def rlimits(limits: Limits, cgroup: bool) -> dict[str, tuple[int, int]]:
     """The resource limits of one sandbox, by ``resource`` name; one definition for cold and forked starts."""
     cpu = int(limits.cpu_seconds)
@@ -302,8 +311,9 @@ class SandboxProcess:
             time.sleep(0.005)
 
     def _limit_child(self) -> None:
-        """Runs in the child between fork and exec: new session, rlimits, cgroup membership."""
+        """Runs in the child between fork and exec: new session, death with the grader, rlimits, cgroup."""
         os.setsid()
+        die_with_parent()
         for name, pair in rlimits(self.limits, self._cgroup is not None).items():
             resource.setrlimit(getattr(resource, name), pair)
         if self._cgroup is not None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from grader.config import Limits
 from grader.sandbox import isolation
-from grader.sandbox.process import SandboxError, prepare_lib_dir, sandbox_command, sandbox_env
+from grader.sandbox.process import SandboxError, die_with_parent, prepare_lib_dir, sandbox_command, sandbox_env
 
 MAX_RESTARTS = 3
 
@@ -82,7 +82,8 @@ class Zygote:
         try:
             self._popen = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
                                            pass_fds=(child.fileno(),), env=env, cwd=cwd,
-                                           start_new_session=True, close_fds=True)
+                                           start_new_session=True, close_fds=True,
+                                           preexec_fn=None if self.namespaced else die_with_parent)
         except OSError as exc:
             raise SandboxError(f"could not start the zygote: {exc}") from exc
         finally:

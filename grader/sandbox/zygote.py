@@ -40,6 +40,7 @@ import resource
 import signal
 import socket
 import sys
+import time
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
@@ -145,9 +146,14 @@ def _init(request: dict, fds: list[int], namespaced: bool, serve) -> None:
         _sandbox(request, req_r, rep_w, out_w, serve)
     for fd in (req_r, rep_w, out_w):
         os.close(fd)
+    # Outside namespaces nothing ends the sandbox when the grader dies (inside, bubblewrap's PID namespace
+    # does): the zygote dies with the grader, so B watches the zygote and takes the sandbox down with it.
+    zygote = None if namespaced else request.get("zygote_pid")
+    if zygote:
+        os.setpgid(0, 0)  # out of the zygote's process group, so killing that group leaves B to clean up
     while True:
         try:
-            done, status = os.waitpid(-1, 0)
+            done, status = os.waitpid(-1, os.WNOHANG if zygote else 0)
         except ChildProcessError:
             os._exit(0)
         except InterruptedError:
@@ -155,6 +161,13 @@ def _init(request: dict, fds: list[int], namespaced: bool, serve) -> None:
         if done == pid:
             os.write(status_w, f"exit {status}\n".encode())
             os._exit(0)
+        if zygote and done == 0:
+            try:
+                os.kill(zygote, 0)
+            except ProcessLookupError:
+                os.killpg(pid, signal.SIGKILL)  # C leads its own session and process group
+                os._exit(0)
+            time.sleep(0.1)
 
 
 def _sandbox(request: dict, req_r: int, rep_w: int, out_w: int, serve) -> None:
@@ -220,6 +233,7 @@ def serve_forks(control_fd: int, serve) -> None:
             continue
         if pid == 0:
             sock.close()
+            request["zygote_pid"] = os.getppid()
             _child(request, fds, serve)
         for fd in fds:
             os.close(fd)
