@@ -83,9 +83,9 @@ def diagnose(measure: bool = True, repeats: int = 3, on_step=None) -> Diagnosis:
     checks.append(Check("seccomp", OK if why is None else MISSING,
                         f"a filter for {platform.machine()} refuses {len(walls.REFUSED[platform.machine()])} "
                         "syscalls (sockets, ptrace, mount, io_uring, bpf, ...)" if why is None else why))
-    from grader.sandbox.process import _PidsCgroup
+    from grader.sandbox.limits import PidsCgroup
 
-    group = _PidsCgroup.create(Limits().max_processes)
+    group = PidsCgroup.create(Limits().max_processes)
     if group is not None:
         group.remove()
         checks.append(Check("pids cgroup", OK, f"fork bombs stop at {Limits().max_processes} processes and "

@@ -1,6 +1,5 @@
 """`--python PATH`: student code runs on another interpreter, walled off the same way, or a clear error says why
 that interpreter cannot serve."""
-import os
 import subprocess
 import sys
 import sysconfig

@@ -164,9 +164,9 @@ def test_a_value_too_big_for_the_grader_is_refused():
 def _process_cap_available() -> bool:
     import os
 
-    from grader.sandbox.process import _PidsCgroup
+    from grader.sandbox.limits import PidsCgroup
 
-    group = _PidsCgroup.create(8)
+    group = PidsCgroup.create(8)
     if group is not None:
         group.remove()
         return True

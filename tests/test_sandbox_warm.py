@@ -6,7 +6,8 @@ import pytest
 
 from grader.config import Limits
 from grader.sandbox import isolation
-from grader.sandbox.process import SandboxProcess, _tree_pids
+from grader.sandbox.limits import tree_pids
+from grader.sandbox.process import SandboxProcess
 from grader.sandbox.warm import Zygote
 
 namespaced = pytest.mark.skipif(isolation.detect().level != isolation.NAMESPACES,
@@ -105,7 +106,7 @@ def kill_everyone():
     try:
         # PIDs as the zygote's namespace numbers them: what a sandbox finds by listing /proc.
         victim_pid = ns_pids(victim.proc.pid)[1]
-        zygote_ns_pid = next(ns_pids(p)[1] for p in _tree_pids(zygote._popen.pid)
+        zygote_ns_pid = next(ns_pids(p)[1] for p in tree_pids(zygote._popen.pid)
                              if b"--zygote" in open(f"/proc/{p}/cmdline", "rb").read() and len(ns_pids(p)) == 2)
         assert call(attacker, "read_memory", victim_pid) in ("PermissionError", "FileNotFoundError")
         assert call(attacker, "read_memory", zygote_ns_pid) in ("PermissionError", "FileNotFoundError")
@@ -122,7 +123,7 @@ def kill_everyone():
 @namespaced
 def test_killing_a_forked_sandbox_ends_everything_it_started(zygote):
     proc = run(zygote, "import os, time\nfor _ in range(5):\n    if os.fork() == 0:\n        time.sleep(600)\n")
-    pids = _tree_pids(proc.proc.pid)
+    pids = tree_pids(proc.proc.pid)
     assert len(pids) >= 6
     proc.kill("timeout")
     time.sleep(0.2)

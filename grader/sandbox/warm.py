@@ -23,7 +23,8 @@ from pathlib import Path
 
 from grader.config import Limits
 from grader.sandbox import isolation
-from grader.sandbox.process import SandboxError, die_with_parent, prepare_lib_dir, sandbox_command, sandbox_env
+from grader.sandbox.limits import die_with_parent
+from grader.sandbox.process import SandboxError, prepare_lib_dir, sandbox_command, sandbox_env
 
 MAX_RESTARTS = 3
 
@@ -102,9 +103,9 @@ class Zygote:
 
     def rss_mb(self) -> float:
         """Memory of the zygote itself (its PSS: pages it shares with its forks count once)."""
-        from grader.sandbox.process import _tree_rss_kb
+        from grader.sandbox.limits import tree_rss_kb
 
-        return _tree_rss_kb(self._popen.pid) / 1024 if self.alive() else 0.0
+        return tree_rss_kb(self._popen.pid) / 1024 if self.alive() else 0.0
 
     def close(self) -> None:
         if self._sock is not None:
