@@ -34,6 +34,12 @@ Then, from this folder:
     grader check workbook.ipynb --exercises exercises -e q04     # one exercise
     grader check workbook.ipynb --exercises exercises -v         # with expected and actual values
 
+Or check from inside the notebook, with the feedback shown under the cell (it finds `exercises/` next to the
+workbook; save the notebook first so written answers count):
+
+    from grader import check
+    check("q04")                  # check() for every exercise
+
 These are the public tests in `exercises/<id>/test_public.py`. Passing them means your answers have the right
 form and pass the simple cases; your instructor grades with further hidden tests on inputs you have not seen,
 checks multiple-choice answers against the key and scores written answers against a rubric, so make your code

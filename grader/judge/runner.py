@@ -34,15 +34,22 @@ def suite_files(exercises: list[Exercise], solutions_dir: Path | None) -> dict[P
 
 
 def run_suites(backend, submission, files: dict[Path, tuple[Exercise, Visibility]], device: str,
-               data_loaders: dict, on_case=None) -> GraderPlugin:
-    """Run every file's tests; the plugin holds the cases.  pytest's own output is kept off the terminal."""
+               data_loaders: dict, on_case=None, extra_args: tuple[str, ...] = ()) -> GraderPlugin:
+    """Run every file's tests; the plugin holds the cases.  pytest's own output is kept off the terminal.
+
+    *extra_args* go to pytest before the files (the notebook self-check passes ``-s``: a Jupyter kernel's
+    standard streams must not be swapped at the descriptor level).
+    """
     plugin = GraderPlugin(backend, submission, files, device, data_loaders, on_case)
     if not files:
         return plugin
+    # No third-party plugin is loaded from entry points: the suites need none, and one (hypothesis's, in an
+    # environment with the test extras) costs about 3 s on the first session of every grading process.
     args = ["-c", str(INI), "--rootdir", str(INI.parent), "--import-mode=importlib", "-q", "--tb=no",
-            "--no-header"]
+            "--no-header", "--disable-plugin-autoload"]
     for name in UNUSED_PLUGINS:
         args += ["-p", f"no:{name}"]
+    args += list(extra_args)
     args += [str(p) for p in files]
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
