@@ -26,9 +26,7 @@ Lines measured, all in this run and on this machine:
 
 Goals, marked met / not met: grading overhead per submission at -j 1, (ours -j 1 - the code's own run time) / N,
 at most 0.3 s; ours -j 2 / floor below 0.5; nbgrader / ours -j 2 at least 10x; a worker's peak RSS (its grading
-process, its warm zygote and the sandbox, from result.json) below 1.5 GB.  A grader without ``-j``/``--force`` or
-folder input (the command exits 2 with "no such option") is run the older way instead: the serial command over the
-files, and -j 2 as two such commands at once; the output says so.
+process, its warm zygote and the sandbox, from result.json) below 1.5 GB.
 
 Setting up nbgrader for the comparison (it is not a dependency of the project; keep it in its own venv):
 
@@ -324,11 +322,6 @@ def measure_scripts(batch: list[dict], names: dict[str, list[str]], work: Path) 
     return {"total": sum(walls), "own_total": sum(owns), "per_submission": walls, "own_per_submission": owns}
 
 
-def _unsupported_option(log: Path) -> bool:
-    text = log.read_text(errors="replace").lower()
-    return "no such option" in text or "got unexpected extra argument" in text or "is a folder" in text
-
-
 def measure_ours(batch: list[dict], batch_dir: Path, work: Path, jobs: int) -> dict:
     ids = ",".join(QUESTIONNAIRE)
     out = work / f"ours-j{jobs}"
@@ -337,17 +330,6 @@ def measure_ours(batch: list[dict], batch_dir: Path, work: Path, jobs: int) -> d
     run = run_timed([[str(GRADER), "grade", str(batch_dir), "--out", str(out), "-j", str(jobs), "--force",
                       "-e", ids]], log, timeout)
     run["mode"] = f"grader grade DIR -j {jobs} --force"
-    if run["codes"][0] == 2 and _unsupported_option(log):
-        # Until the parallel CLI lands: the serial command over the files; -j N as N concurrent serial commands.
-        shutil.rmtree(out, ignore_errors=True)
-        files = [item["path"] for item in batch]
-        parts = [files[k::jobs] for k in range(jobs)]
-        cmds = [[str(GRADER), "grade", *part, "--out", str(out / f"part{k}"), "-e", ids]
-                for k, part in enumerate(parts) if part]
-        run = run_timed(cmds, log, timeout)
-        run["mode"] = (f"fallback: `grader grade` has no -j/--force or folder input yet; {len(cmds)} concurrent "
-                       "serial command(s) over the files")
-        run["fallback"] = True
     results = {}
     for path in out.rglob("result.json"):
         try:
@@ -610,8 +592,6 @@ def main() -> None:
             print(f"nbgrader: {nbg['error']}")
 
     for run in (j1, j2):
-        if run and run.get("fallback"):
-            print(f"note: {run['mode']}")
         if run and (any(run["codes"]) or len(run["results"]) < n):
             print(f"note: {run['mode']}: exit status {run['codes']}, {len(run['results'])}/{n} result.json files "
                   f"(log: {run['log']})")
@@ -654,9 +634,9 @@ def main() -> None:
         lines.append(("script_wall", "plain script per submission (wall)", script["total"]))
         lines.append(("code_own", "  the code's own run time (inside)", script["own_total"]))
     if j1:
-        lines.append(("ours_j1", "ours, -j 1" + (" (fallback)" if j1.get("fallback") else ""), j1["wall"]))
+        lines.append(("ours_j1", "ours, -j 1", j1["wall"]))
     if j2:
-        lines.append(("ours_j2", "ours, -j 2" + (" (fallback)" if j2.get("fallback") else ""), j2["wall"]))
+        lines.append(("ours_j2", "ours, -j 2", j2["wall"]))
     if nbg and not nbg.get("error"):
         lines.append(("nbgrader", "nbgrader autograde, serial", nbg["total"]))
     base = floor["total"] if floor else None
