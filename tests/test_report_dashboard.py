@@ -188,7 +188,12 @@ def test_mobile_ready_document(html):
     tags = Tags(html)
     assert any(m.get("name") == "viewport" for m in tags.all("meta"))
     assert tags.all("html")[0].get("lang") == "en"
-    assert "@media (max-width" in tags.style and ".scroll { overflow-x: auto; }" in tags.style
+    # Wide tables scroll in their own box (which contains even the visually hidden link text), not the page.
+    assert "@media (max-width" in tags.style and ".scroll { overflow-x: auto; position: relative; }" in tags.style
+    scrollers = [attrs for attrs in tags.all("div") if attrs.get("class") == "scroll"]
+    assert len(scrollers) == 2
+    for attrs in scrollers:  # reachable by keyboard, and named for screen readers
+        assert attrs.get("tabindex") == "0" and attrs.get("role") == "region" and attrs.get("aria-label")
 
 
 def test_an_empty_class_still_renders():

@@ -158,6 +158,14 @@ def test_summary_and_metadata(html):
         assert text in html
 
 
+def test_scrolling_boxes_can_be_reached_by_keyboard():
+    out = render_html(make_result(output="epoch 1: loss 0.5\n" * 200))
+    boxes = [attrs for _, attrs in Tags(out).tags if attrs.get("class") in ("scroll", "output")]
+    assert len(boxes) == 2  # the summary table's box and the printed output
+    for attrs in boxes:
+        assert attrs.get("tabindex") == "0" and attrs.get("role") == "region" and attrs.get("aria-label")
+
+
 def test_grader_errors_are_shown_apart_from_the_student():
     out = render_html(make_result(grader_errors=["hidden suite q09 failed to import: ModuleNotFoundError"]))
     assert 'role="alert"' in out and "not in your work" in out and "ModuleNotFoundError" in out
