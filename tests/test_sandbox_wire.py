@@ -61,16 +61,30 @@ def test_a_dict_cannot_pose_as_a_tagged_value():
     assert back == {"$tensor": {"dtype": "float32", "shape": [1], "blob": 0}}
 
 
+def _frame(header: bytes) -> bytes:
+    """A frame written by hand, as hostile code could write one without the encoder."""
+    return len(header).to_bytes(4, "big") + header
+
+
 def test_decoding_limits_depth_size_and_count():
-    deep = []
-    for _ in range(80):
-        deep = [deep]
-    with pytest.raises(wire.WireError, match="levels deep"):
-        wire.decode(wire.encode(deep), wire.Limits(max_depth=64))
+    with pytest.raises(wire.WireError, match="nested more than 64 levels deep"):
+        wire.decode(_frame(b"[" * 80 + b"]" * 80))
+    with pytest.raises(wire.WireError, match="a value whose structure takes 9 MB .the limit is 8 MB."):
+        wire.decode(_frame(b"[" + b"1," * (9 << 19) + b"1]"))
     with pytest.raises(wire.WireError, match="exceeds the limit"):
         wire.decode(wire.encode(b"x" * 2000), wire.Limits(max_bytes=1000))
     with pytest.raises(wire.WireError, match="more than"):
         wire.decode(wire.encode(list(range(5000))), wire.Limits(max_items=1000))
+
+
+def test_both_sides_agree_on_depth():
+    """What the sandbox's encoder lets through, the grader's decoder accepts; deeper is refused at the source."""
+    deep = []
+    for _ in range(wire.MAX_DEPTH - 1):
+        deep = [deep]
+    assert wire.decode(wire.encode({"ok": deep})) == {"ok": deep}
+    with pytest.raises(wire.WireError, match="nested more than 64 levels deep"):
+        wire.encode({"ok": [deep]})
 
 
 def test_malformed_frames_are_errors_not_crashes():

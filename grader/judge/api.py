@@ -56,7 +56,12 @@ def type_name(value) -> str:
     except ImportError:  # pragma: no cover
         pass
     return {list: "a list", tuple: "a tuple", dict: "a dict", int: "an int", float: "a float", str: "a string",
-            type(None): "None", bool: "a bool"}.get(type(value), f"a {type(value).__name__}")
+            type(None): "None", bool: "a bool"}.get(type(value), _article(type(value).__name__))
+
+
+def _article(name: str) -> str:
+    """'a Foo', 'an ndarray': the article follows the sound of the first letter, near enough."""
+    return f"{'an' if name[:1].lower() in 'aeio' or name.startswith('nd') else 'a'} {name}"
 
 
 def expect_equal(actual, expected, message: str, hint: str = "") -> None:

@@ -256,7 +256,8 @@ def mounts(lib_dir: Path, tmp_mb: int, python: str | None = None) -> list[str]:
             "--hostname", "sandbox", "--uid", "65534", "--gid", "65534",
             "--proc", "/proc", "--dev", "/dev",
             "--size", str(tmp_mb << 20), "--tmpfs", "/tmp",
-            "--size", str(tmp_mb << 20), "--tmpfs", "/sandbox/work"]
+            "--size", str(tmp_mb << 20), "--tmpfs", "/sandbox/work",
+            "--size", str(tmp_mb << 20), "--tmpfs", "/dev/shm"]
     for name in ("usr", "bin", "lib", "lib64", "sbin"):
         path = Path("/") / name
         if path.is_symlink():
@@ -273,7 +274,10 @@ def mounts(lib_dir: Path, tmp_mb: int, python: str | None = None) -> list[str]:
     for hidden in _hidden_paths(python):
         if any(r == hidden or r in hidden.parents for r in roots):
             args += ["--tmpfs", str(hidden)]
+    # Everything else is read only: the root bubblewrap builds and its /dev would otherwise be writable, without
+    # a size cap, and shared by every sandbox a warm zygote forks.
     args += ["--ro-bind", str(lib_dir), "/sandbox/lib",
+             "--remount-ro", "/dev", "--remount-ro", "/",
              "--chdir", "/sandbox/work",
              "--clearenv"]
     return args

@@ -191,6 +191,7 @@ class SandboxProcess:
         self.ready_seconds = 0.0
         self.peak_rss_mb = 0.0
         self._cgroup = None
+        self._seq = 0  # of the last request sent; the ready message answers "request" 0
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -337,7 +338,9 @@ class SandboxProcess:
 
     # ------------------------------------------------------------------------------------------ exchange
     def send(self, request: dict) -> None:
-        payload = wire.encode(request)
+        """Send one request; its sequence number must come back on every reply to it (see :meth:`receive`)."""
+        self._seq += 1
+        payload = wire.encode({**request, "seq": self._seq})
         data = memoryview(_LEN.pack(len(payload)) + payload)
         try:
             while data:
@@ -351,14 +354,18 @@ class SandboxProcess:
         (size,) = _LEN.unpack(header)
         if size > REPLY_LIMITS.max_bytes:
             self.kill("protocol")
-            raise SandboxError(f"the sandbox sent a reply of {size} bytes; the limit is "
-                               f"{REPLY_LIMITS.max_bytes} bytes", "protocol")
+            raise SandboxError(f"a reply of {size} bytes (the limit is {REPLY_LIMITS.max_bytes} bytes)", "protocol")
         try:
             reply = wire.decode(self._read(size, deadline), REPLY_LIMITS)
         except wire.WireError as exc:
-            raise SandboxError(f"the sandbox sent a value the grader cannot accept: {exc}", "protocol") from None
+            raise SandboxError(str(exc), "protocol") from None  # read after "sent something the grader cannot accept: "
         if not isinstance(reply, dict):
-            raise SandboxError("the sandbox sent a malformed reply", "protocol")
+            raise SandboxError("a malformed reply", "protocol")
+        if reply.get("seq") != self._seq:
+            # Student code wrote to the reply channel itself: answers would slip out of step with questions.
+            self.kill("protocol")
+            raise SandboxError("an answer out of turn (something in the student's code wrote to the grader's reply "
+                               "channel)", "protocol")
         return reply
 
     def _read(self, size: int, deadline: float) -> bytes:

@@ -26,13 +26,22 @@ class WireError(ValueError):
     """A value cannot cross the boundary (not plain data, too big, too deep, malformed)."""
 
 
-class Limits:
-    """Caps applied when decoding a frame from the other side."""
+MAX_DEPTH = 64  # nesting both sides accept: the encoder refuses deeper values, so they never reach the decoder
 
-    def __init__(self, max_bytes: int = 256 << 20, max_depth: int = 64, max_items: int = 1_000_000):
+
+class Limits:
+    """Caps applied when decoding a frame from the other side.
+
+    ``max_header_bytes`` bounds the JSON part before it is parsed: parsing builds a Python object per element, so
+    64 MB of ``[1,1,1,...`` would cost gigabytes before any other limit could apply.  Bulk data travels as raw
+    array bytes outside the header and is bounded by ``max_bytes`` only."""
+
+    def __init__(self, max_bytes: int = 256 << 20, max_depth: int = MAX_DEPTH, max_items: int = 1_000_000,
+                 max_header_bytes: int = 8 << 20):
         self.max_bytes = max_bytes
         self.max_depth = max_depth
         self.max_items = max_items
+        self.max_header_bytes = max_header_bytes
 
 
 # ----------------------------------------------------------------------------------------------- encoding
@@ -49,8 +58,8 @@ def encode(value) -> bytes:
 
 
 def _to_tree(value, blobs: list[bytes], depth: int):
-    if depth > 100:
-        raise WireError("value nested more than 100 levels deep")
+    if depth > MAX_DEPTH:
+        raise WireError(f"value nested more than {MAX_DEPTH} levels deep")
     kind = type(value)
     if value is None or kind is bool or kind is str:
         return value
@@ -134,6 +143,9 @@ def decode(frame: bytes, limits: Limits | None = None, tensors: bool = True):
     start = _HEADER.size
     if start + header_len > len(frame):
         raise WireError("truncated frame header")
+    if header_len > limits.max_header_bytes:
+        raise WireError(f"a value whose structure takes {header_len >> 20} MB (the limit is "
+                        f"{limits.max_header_bytes >> 20} MB): return bulk data as an array or tensor")
     try:
         tree = json.loads(frame[start:start + header_len])
     except (ValueError, RecursionError) as exc:
@@ -164,7 +176,7 @@ def _from_tree(tree, blobs, depth, limits: Limits, counter, tensors):
     if isinstance(tree, list):
         return [_from_tree(v, blobs, depth + 1, limits, counter, tensors) for v in tree]
     if not isinstance(tree, dict) or len(tree) != 1:
-        raise WireError("malformed value")
+        raise WireError("a malformed value (not one the sandbox's own encoder writes)")
     (tag, body), = tree.items()
     if tag == "$tuple":
         return tuple(_from_tree(v, blobs, depth + 1, limits, counter, tensors) for v in _list(body))

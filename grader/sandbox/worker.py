@@ -203,7 +203,10 @@ def serve(request_fd: int, reply_fd: int) -> None:
     os.set_inheritable(reply_fd, False)
     sys.stdin = io.StringIO("")
 
+    turn = [0]  # the sequence number of the request being answered; every reply carries it
+
     def reply(value) -> None:
+        value["seq"] = turn[0]
         wire.write_frame(reply_fd, value)
 
     ns = Namespace()
@@ -213,6 +216,7 @@ def serve(request_fd: int, reply_fd: int) -> None:
             request = wire.read_frame(request_fd)
         except EOFError:
             break
+        turn[0] = request.get("seq", 0) if isinstance(request, dict) else 0
         if not handle(ns, request, reply):
             break
     os._exit(0)  # skip interpreter teardown: student threads or atexit hooks must not delay or alter exit

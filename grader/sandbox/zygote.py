@@ -7,8 +7,9 @@ Why forking stays safe.  ``import torch`` costs about a second; a fork costs mil
 shares its parent's namespaces, so each fork walls itself off again before any student code runs:
 
 * the intermediate child ``A`` makes a new user, mount, network, IPC, UTS and PID namespace (nested inside the
-  bubblewrap sandbox the zygote already lives in), mounts fresh size-capped tmpfs on ``/tmp`` and
-  ``/sandbox/work`` (nothing one submission writes is visible to the next), then forks ``B``;
+  bubblewrap sandbox the zygote already lives in), mounts fresh size-capped tmpfs on ``/tmp``,
+  ``/sandbox/work`` and ``/dev/shm``, the only writable places (the rest of the view is read only), so nothing
+  one submission writes is visible to the next; then it forks ``B``;
 * ``B`` is PID 1 of its own PID namespace: it drops every capability, forbids new privileges and forks ``C``,
   the sandbox proper, then only reaps and reports; when ``B`` dies the kernel ends everything in the namespace;
 * ``C`` can neither see nor signal other submissions; it takes the pipes the grader sent, closes every other
@@ -70,7 +71,7 @@ def isolate(tmp_mb: int) -> None:
         fh.write(f"{gid} {gid} 1")
     _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
     options = f"size={int(tmp_mb)}m,mode=1777".encode()
-    for target in (b"/tmp", b"/sandbox/work"):
+    for target in (b"/tmp", b"/sandbox/work", b"/dev/shm"):  # all else is read only (see isolation.mounts)
         _check(_libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options), f"mount {target.decode()}")
     os.chdir("/sandbox/work")  # the new tmpfs, not the directory it now covers
     _libc.sethostname(b"sandbox", 7)
