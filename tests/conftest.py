@@ -11,6 +11,10 @@ from grader.config import REPO_ROOT, load_settings
 SOLUTIONS = REPO_ROOT / "solutions"
 EXERCISES = REPO_ROOT / "exercises"
 
+# tests/hostile/ holds hostile submissions (a shipped conftest.py, a fake torch.py and pytest.py among them): data
+# for tests/test_hostile.py, never to be collected or imported by pytest itself.
+collect_ignore = ["hostile"]
+
 
 def notebook_json(cells: list[str | tuple[str, dict]], nbformat_minor: int = 5) -> str:
     """A minimal nbformat-4 notebook; a cell is source text or (source, metadata)."""

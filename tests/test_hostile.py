@@ -1,8 +1,21 @@
-"""Hostile submissions score zero on what they target: the judge never holds a student object."""
+"""Hostile submissions score zero on what they target: the judge never holds a student object.
+
+The first tests below write small attacks inline and run them cold and warm.  The rest grade the corpus in
+``tests/hostile/`` (one attack per file or per-student folder; each file says in its first lines what it tries) in
+one batch, next to two honest submissions, and check that every attack gets exactly the outcome in ``ATTACKS``
+while the test process, the gradebook and the other submissions are unaffected.
+"""
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
 import pytest
 
-from grader.config import load_settings
-from grader.results import Outcome
+from grader.config import REPO_ROOT, load_settings
+from grader.results import Outcome, SubmissionResult
 
 WRONG_Q04 = "def double_odds(nums):\n    return [0] * len(nums)\n"
 
@@ -109,3 +122,389 @@ def test_patched_tensor_comparisons_cannot_pass_a_wrong_tensor_answer(make_scrip
     ex = grade_it(path, ["q09"]).exercise("q09")
     assert ex.outcome is not Outcome.PASSED
     assert any("t*2" in c.message or "doubled" in c.message for c in ex.cases if c.outcome is Outcome.FAILED)
+
+
+# ------------------------------------------------------------------------------------------ the corpus, in one batch
+
+HOSTILE = REPO_ROOT / "tests" / "hostile"
+TWIN = REPO_ROOT / "solutions" / "q33" / "wrong" / "ignores_epochs.py"  # seed_tampering's loop, without the tampering
+EXERCISES = ["q04", "q09", "q33"]
+CANARY = "HOSTILE_CANARY_SECRET"  # in the grader's environment during the batch; no sandbox may see it
+ESCAPE = "hostile-escape-marker"  # what attacks try to write outside the sandbox
+PERSIST = "hostile-persist-marker"  # what the persistence writers leave for the reader
+
+# Case names (each case is named by its test's docstring) and the messages the attacks should end up with.
+Q04_EXAMPLE = "double_odds([1, 2, 3, 4, 5]) gives [2, 6, 10]"
+Q04_UNSEEN = "double_odds is right on lists it has never seen (negatives, repeats, long lists)"
+Q09_INT = "doubled_corner is right on integer 3×3 tensors it has never seen (negatives, int64 and int32)"
+Q33_EPOCHS = "train_model makes exactly `epochs` passes over the data (0, 1 and 4 epochs)"
+UNSEEN_WRONG = "double_odds gave a wrong list on an unseen input"
+CORNER_OF_T = "doubled_corner took the corner of t itself; the corner must come from t*2, the doubled tensor"
+CANNOT_ACCEPT = "your code sent something the grader cannot accept: "
+TOO_BIG = CANNOT_ACCEPT + "a reply of {} bytes (the limit is 67108864 bytes)"
+
+
+def not_plain(kind: str) -> str:
+    return (f"your code returned something the grader cannot read: a value of type __main__.{kind} is not plain "
+            "data (use numbers, strings, lists, tuples, dicts, numpy arrays or tensors)")
+
+
+@dataclass(frozen=True)
+class Attack:
+    """What one hostile submission must get.
+
+    ``seen`` lists (where, text) pairs the student or instructor sees: ``case:<case name>`` (that case's message),
+    ``note`` (a line of the result's notes), ``feedback`` (a line of the exercise's feedback), ``incident`` (an
+    incident's message) or ``output`` (a line of what the code printed).  A text is matched exactly, a compiled
+    pattern in full.  ``incidents`` are the kinds of every incident, exactly.  ``weakness`` marks a row the grader
+    gets wrong today: the row is a strict xfail whose reason says what is wrong.
+    """
+
+    name: str  # the student key: the file's stem, or the per-student folder's name
+    exercise: str
+    score: float
+    outcome: Outcome
+    seen: tuple = ()
+    incidents: tuple = ()
+    weakness: str = ""
+
+
+ATTACKS = [
+    # Values dressed up as right
+    Attack("always_equal", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, not_plain("AlwaysEqual")),)),
+    Attack("code_in_reduce_repr", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, not_plain("Payload")),)),
+    Attack("tensor_subclass_eq", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("torch_function_override", "q09", 0.3333, Outcome.PARTIAL, (
+        ("case:" + Q09_INT, "doubled_corner took the top-left corner; Q9 asks for the bottom-right one (the last two "
+                            "rows and the last two columns)"),)),
+    Attack("patched_torch", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("patched_numpy", "q09", 0.3333, Outcome.PARTIAL, (
+        ("case:" + Q09_INT, "doubled_corner returned an ndarray; it should return a tensor"),)),
+    Attack("patched_builtins", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("note", "cell 2 ended the sandbox process (exit status 1, as os._exit() does)"),
+        ("note", "cell 3 sent something the grader cannot accept: truncated frame")), ("died", "protocol")),
+    Attack("patched_pytest", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    # Files shipped next to the notebook, or written by it
+    Attack("shipped_conftest", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    Attack("shipped_sitecustomize", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    Attack("shipped_pth", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    Attack("shipped_torch", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("shipped_pytest", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    Attack("writes_modules", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("output", "imported the planted modules: /sandbox/work/torch.py /sandbox/work/pytest.py"))),
+    # Leaving early
+    Attack("exit_sys_before_answers", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("note", "cell 0 raised SystemExit: sys.exit(0) was called; the grader ignored it and went on with the next "
+                 "cell"))),
+    Attack("exit_os_before_answers", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("incident", "cell 0 ended the sandbox process (exit status 0, as os._exit() does)")), ("died",)),
+    Attack("exit_raised_in_call", "q04", 0, Outcome.ERROR, (
+        ("case:" + Q04_UNSEEN, "your code raised SystemExit: sys.exit(0) was called during the test"),)),
+    Attack("kill_own_group", "q04", 0.8571, Outcome.PARTIAL, (("case:" + Q04_UNSEEN, "your code was killed"),)),
+    Attack("kill_everything", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    # Forged results and a forged channel
+    Attack("forged_stdout", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("output", "============================== 5 passed in 0.02s =============================="))),
+    Attack("forged_result_files", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    Attack("wire_garbage_every_fd", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("incident", "cell 2 sent something the grader cannot accept: a reply of 18446744073709551615 bytes (the "
+                     "limit is 67108864 bytes)")), ("protocol",)),
+    Attack("wire_forged_replies", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_EXAMPLE, "double_odds([1, 2, 3, 4, 5]) should keep 1, 3 and 5 and double them"),
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG)), ("protocol",)),
+    Attack("grader_memory_frame", "q04", 0, Outcome.ERROR, (
+        ("case:" + Q04_EXAMPLE, CANNOT_ACCEPT + "a value whose structure takes 63 MB (the limit is 8 MB): return bulk "
+                                               "data as an array or tensor"),
+    )),
+    # Looking for answers: each answers right only if it finds something
+    Attack("grader_stack_frames", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("grader_memory_environ", "q09", 0.3333, Outcome.PARTIAL, (
+        ("case:" + Q09_INT, CORNER_OF_T), ("output", "secrets found: []"))),
+    Attack("disk_search", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T), ("output", "found: []"))),
+    Attack("network", "q09", 0.3333, Outcome.PARTIAL, (
+        ("case:" + Q09_INT, CORNER_OF_T),
+        ("output", "('1.1.1.1', 443): PermissionError: [Errno 1] Operation not permitted"),
+        ("output", "('127.0.0.1', 22): PermissionError: [Errno 1] Operation not permitted"),
+        ("output", "\0grader: PermissionError: [Errno 1] Operation not permitted"))),
+    Attack("ptrace_vm_readv", "q09", 0.3333, Outcome.PARTIAL, (
+        ("case:" + Q09_INT, CORNER_OF_T), ("output", "errno after the last try: Operation not permitted"))),
+    Attack("write_outside", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    Attack("00_persist_writer_dev_shm", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("01_persist_writer_root", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("zz_persist_reader", "q09", 0.3333, Outcome.PARTIAL, (
+        ("case:" + Q09_INT, CORNER_OF_T), ("output", "notes found in: []"))),
+    # Resources: the bomb is stopped and recorded, and the (right) answer next to it is still graded
+    Attack("fork_bomb", "q04", 2.0, Outcome.PARTIAL, (
+        ("note", "cell 2 ran longer than the 5 s limit and was stopped"),), ("timeout",)),
+    Attack("memory_bomb", "q04", 2.0, Outcome.PARTIAL, (
+        ("note", "cell 3 used more than 1024 MB of memory and was stopped"),), ("memory",)),
+    Attack("disk_fill", "q04", 2.0, Outcome.PARTIAL, (
+        ("note", "cell 5, line 6 raised OSError: [Errno 28] No space left on device"),)),
+    Attack("disk_fill_dev_shm", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),),
+           ),
+    Attack("giant_output", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("incident", "printed 313524524 bytes more than the output limit"),
+        ("output", "[... 313524524 more bytes of output were dropped ...]")), ("output",)),
+    Attack("threads_left_running", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("incident", re.compile(r"printed \d+ bytes more than the output limit"))), ("output",)),
+    Attack("endless_loop_alarm", "q04", 0, Outcome.TIMEOUT, (
+        ("case:" + Q04_UNSEEN, "double_odds is not defined because its cell failed: cell 1 ran longer than the 5 s "
+                               "limit and was stopped"),
+        ("feedback", "cell 1 ran longer than the 5 s limit and was stopped")), ("timeout",)),
+    Attack("sleep_in_call", "q04", 0.8571, Outcome.PARTIAL, (
+        ("case:" + Q04_UNSEEN, "your code took longer than 5 s; the sandbox was stopped"),)),
+    Attack("seed_tampering", "q33", 2.0, Outcome.PARTIAL, (
+        ("case:" + Q33_EPOCHS, "train_model(model, 4, ...) went over the data loader once; it should make exactly "
+                               "`epochs` passes, one per epoch (for _ in range(epochs))"),)),
+    # Answers too big or too deep for the grader
+    Attack("huge_list", "q04", 0.8571, Outcome.PARTIAL, (
+        ("case:" + Q04_UNSEEN, CANNOT_ACCEPT + "value has more than 2000000 elements"),)),
+    Attack("huge_string", "q04", 0, Outcome.ERROR, (("case:" + Q04_UNSEEN, TOO_BIG.format(104857631)),)),
+    Attack("huge_tensor", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, TOO_BIG.format(104857737)),)),
+    Attack("deep_nesting", "q04", 0.2857, Outcome.PARTIAL, (
+        ("case:" + Q04_UNSEEN, "your code returned something the grader cannot read: value nested more than 64 "
+                               "levels deep"),)),
+    Attack("dict_cycle", "q04", 0.8571, Outcome.PARTIAL, (
+        ("case:" + Q04_UNSEEN, "your code returned something the grader cannot read: value nested more than 64 "
+                               "levels deep"),)),
+]
+HONEST = {"honest_q04": ("q04", 3.0), "honest_q09": ("q09", 2.0)}
+HONEST_Q04 = '''# %% exercise: q04
+def double_odds(nums):
+    """Return the odd numbers of `nums`, doubled, as a list built by a list comprehension."""
+    return [2 * n for n in nums if n % 2 == 1]
+
+# %% [markdown] answer: q04
+# **Your answer (Q4):** A list comprehension builds a new list in a single expression by applying an expression to
+# each item of an iterable, like `[2 * n for n in nums]`; its optional `if` part is a condition that filters which
+# items are kept.
+'''
+HONEST_Q09 = "import torch\n\n\ndef doubled_corner(t):\n    return (t * 2)[1:, 1:]\n"
+
+# Places on this machine that attacks try to write to; none may exist after the batch.
+HOST_PLACES = [REPO_ROOT / ESCAPE, REPO_ROOT / "tests" / ESCAPE, REPO_ROOT / "solutions" / "q04" / ESCAPE,
+               Path.home() / ESCAPE, Path("/tmp") / ESCAPE, Path("/dev/shm") / ESCAPE, Path("/var/tmp") / ESCAPE,
+               Path("/etc") / ESCAPE, Path("/tmp") / PERSIST, Path("/dev/shm") / PERSIST, Path.home() / PERSIST,
+               Path("/") / PERSIST, Path("/work") / PERSIST, REPO_ROOT / "exercises" / "q04" / "conftest.py",
+               REPO_ROOT / "solutions" / "q04" / "conftest.py", REPO_ROOT / "grader" / "judge" / "conftest.py",
+               REPO_ROOT / "out" / "forged_result_files", REPO_ROOT / "graded" / "forged_result_files",
+               Path.home() / "graded" / "forged_result_files", Path("/tmp") / "out" / "forged_result_files"]
+
+
+@dataclass
+class Graded:
+    batch: object
+    out: Path
+    results: dict[str, SubmissionResult]
+    before: dict = field(default_factory=dict)
+    after: dict = field(default_factory=dict)
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _descendants(root: int) -> list[int]:
+    """Every live process below *root*, from the parent links in /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    parents[int(entry)] = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    found, frontier = [], [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid]
+        found += children
+        frontier += children
+    return found
+
+
+def _fds() -> dict[int, str]:
+    found = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            found[int(fd)] = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # the descriptor listdir itself used
+            pass
+    return found
+
+
+def _state() -> dict:
+    """What the batch must not change in this process or on this machine."""
+    return {"env": dict(os.environ), "fds": _fds(), "children": sorted(_descendants(os.getpid())),
+            "corpus": _tree(HOSTILE), "places": [str(p) for p in HOST_PLACES if os.path.lexists(p)]}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> Graded:
+    """The whole corpus, the seed attack's honest twin and two honest submissions, graded in one batch on two
+    workers with warm sandboxes and short limits."""
+    from multiprocessing import resource_tracker
+
+    from grader.batch import grade_many
+
+    honest = tmp_path_factory.mktemp("honest")
+    (honest / "honest_q04.py").write_text(HONEST_Q04, encoding="utf-8")
+    (honest / "honest_q09.py").write_text(HONEST_Q09, encoding="utf-8")
+    out = tmp_path_factory.mktemp("batch") / "out"
+    settings = load_settings(timeout=5, memory_mb=1024, tmp_mb=64)
+    # multiprocessing keeps one resource-tracker process (and a pipe to it) for the life of this process once the
+    # first worker starts: start it now, so that it is there before and after, and only the batch is compared.
+    resource_tracker.ensure_running()
+    before = _state()
+    os.environ[CANARY] = "the grader's secret: " + os.urandom(8).hex()
+    try:
+        batch = grade_many([HOSTILE, TWIN, honest / "honest_q04.py", honest / "honest_q09.py"], out, settings,
+                           exercise_ids=EXERCISES, jobs=2)
+    finally:
+        del os.environ[CANARY]
+    after = _state()
+    return Graded(batch, out, {g.result.submission: g.result for g in batch.graded}, before, after)
+
+
+def _texts(result: SubmissionResult, exercise: str, where: str) -> list[str]:
+    ex = result.exercise(exercise)
+    if where.startswith("case:"):
+        return [c.message for c in ex.cases if c.name == where[5:]]
+    return {"note": result.notes, "feedback": ex.feedback, "incident": [i["message"] for i in result.incidents],
+            "output": result.output.splitlines()}[where]
+
+
+def _about(path: Path) -> str:
+    """The first words of a corpus file: its docstring or comment, or a notebook's first cell."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        text = json.loads(text)["cells"][0]["source"]
+    return text.lstrip('#"\n ')
+
+
+def _param(attack: Attack):
+    marks = [pytest.mark.xfail(strict=True, reason=f"grader weakness: {attack.weakness}")] if attack.weakness else []
+    return pytest.param(attack, id=attack.name, marks=marks)
+
+
+@pytest.mark.parametrize("attack", [_param(a) for a in ATTACKS])
+def test_each_attack_gets_exactly_its_outcome(graded, attack):
+    result = graded.results[attack.name]
+    ex = result.exercise(attack.exercise)
+    assert (ex.outcome, round(ex.score, 4)) == (attack.outcome, attack.score)
+    assert result.score == ex.score  # nothing scored on the exercises the attack does not answer
+    assert result.grader_errors == []  # nothing the attack did is blamed on the grader
+    assert [i["kind"] for i in result.incidents] == list(attack.incidents)
+    for where, text in attack.seen:
+        found = _texts(result, attack.exercise, where)
+        if isinstance(text, re.Pattern):
+            assert any(text.fullmatch(t) for t in found), (where, text.pattern, found)
+        else:
+            assert text in found, (where, text, found)
+
+
+def test_the_batch_holds_exactly_the_corpus_and_refuses_nothing(graded):
+    corpus = {p.stem if p.is_file() else p.name for p in HOSTILE.iterdir() if not p.name.startswith(".")}
+    assert len(ATTACKS) >= 32 and len({a.name for a in ATTACKS}) == len(ATTACKS)
+    assert {a.name for a in ATTACKS} == corpus
+    assert set(graded.results) == corpus | set(HONEST) | {TWIN.stem}
+    assert graded.batch.problems == [] and graded.batch.skipped == []
+    files = [p for p in HOSTILE.rglob("*") if p.is_file()]
+    assert len(files) == len(ATTACKS) + 5  # five per-student folders: a notebook and the file shipped with it
+    for path in files:  # each file says what it tries, first thing
+        assert _about(path).startswith("Attack"), path
+
+
+def test_honest_submissions_in_the_same_batch_get_full_marks(graded):
+    for name, (exercise, points) in HONEST.items():
+        result = graded.results[name]
+        ex = result.exercise(exercise)
+        assert (ex.outcome, ex.score, ex.max_score) == (Outcome.PASSED, points, points)
+        assert result.score == points and result.grader_errors == [] and result.incidents == []
+        assert result.notes == [] and result.timings["warm_start"] == 1
+        assert result.timings["grader_rss_mb"] < 1024  # the grading worker's peak so far (see the forged frame)
+
+
+def test_seed_tampering_earns_exactly_what_the_same_loop_earns_honestly(graded):
+    tampered = graded.results["seed_tampering"].exercise("q33")
+    honest = graded.results[TWIN.stem].exercise("q33")
+    assert [(c.name, c.outcome, c.score, c.message) for c in tampered.cases] == \
+        [(c.name, c.outcome, c.score, c.message) for c in honest.cases]
+    assert tampered.score == honest.score == 2.0
+
+
+def test_the_gradebook_holds_one_current_grading_per_submission_matching_result_json(graded):
+    from grader.store import Gradebook
+
+    with Gradebook(graded.out / "gradebook.db") as book:
+        current = {g.student.student: g.result for g in book.current()}
+        rows = book.db.execute("SELECT student, count(*), sum(current) FROM gradings GROUP BY student").fetchall()
+        runs = book.runs()
+    assert set(current) == set(graded.results)
+    assert all(count == 1 and now == 1 for _, count, now in rows) and len(rows) == len(graded.results)
+    assert len(runs) == 1 and runs[0]["graded"] == len(graded.results) and runs[0]["finished"]
+    for name, result in graded.results.items():
+        on_disk = json.loads((graded.out / name / "result.json").read_text(encoding="utf-8"))
+        assert on_disk["score"] == current[name].score == result.score, name
+        assert [e["score"] for e in on_disk["exercises"]] == [e.score for e in current[name].exercises], name
+        assert on_disk["submission"] == name
+    forged = json.loads((graded.out / "forged_result_files" / "result.json").read_text(encoding="utf-8"))
+    assert forged["score"] == 0 and "hostile-escape-marker" not in \
+        (graded.out / "forged_result_files" / "report.html").read_text(encoding="utf-8")
+    report = (graded.out / "forged_stdout" / "report.html").read_text(encoding="utf-8")
+    assert "q04: 3/3 passed" in report  # the printed text is shown, as text
+    assert "<script" not in report.lower() and "<!-- grade" not in report
+
+
+def test_nothing_is_written_outside_the_out_folder(graded):
+    expected = {"gradebook.db", "gradebook.csv", "canvas.csv", "junit.xml", "index.html"}
+    for name in graded.results:
+        expected |= {f"{name}/result.json", f"{name}/report.html", f"{name}/gradescope/results.json"}
+    assert {str(p.relative_to(graded.out)) for p in graded.out.rglob("*") if p.is_file()} == expected
+    assert graded.before["places"] == [], "a marker was there before the batch: remove it and run again"
+    assert graded.after["places"] == []
+    assert graded.after["corpus"] == graded.before["corpus"]  # no attack file was changed, no cache was written
+
+
+def test_the_test_process_is_untouched(graded):
+    os.kill(os.getpid(), 0)
+    assert graded.after["env"] == graded.before["env"]
+    assert graded.after["fds"] == graded.before["fds"]
+    assert graded.after["children"] == graded.before["children"]  # no sandbox, worker or bomb left running
+
+
+def test_a_flood_of_output_is_cut_short_for_the_student_and_flagged_for_the_instructor(graded):
+    result = graded.results["giant_output"]
+    assert len(result.output) < 30_000 and (graded.out / "giant_output" / "result.json").stat().st_size < 100_000
+    report = (graded.out / "giant_output" / "report.html").read_text(encoding="utf-8")
+    assert "[... 313524524 more bytes of output were dropped ...]" in report and len(report) < 100_000
+    dashboard = (graded.out / "index.html").read_text(encoding="utf-8")
+    assert "output: printed 313524524 bytes more than the output limit" in dashboard
+
+
+def test_a_giant_forged_frame_does_not_blow_up_the_grading_worker(graded):
+    # The honest submissions, graded first, leave their worker under 1024 MB (about 260 MB here); a reply is at
+    # most 64 MB, so a bounded decoder stays well under this.
+    assert graded.results["grader_memory_frame"].timings["grader_rss_mb"] < 1024
+
+
+@pytest.mark.parametrize("start", ["cold", "warm"])
+def test_a_submission_cannot_read_what_an_earlier_one_left_behind(start, request):
+    """The persistence attack without the luck of scheduling: a writer, then the reader, through one zygote."""
+    from grader.grading import grade
+
+    zygote = request.getfixturevalue("zygote") if start == "warm" else None
+    settings = load_settings(timeout=20, memory_mb=2048)
+    grade(HOSTILE / "00_persist_writer_dev_shm.py", settings, exercise_ids=["q09"], zygote=zygote)
+    reader = grade(HOSTILE / "zz_persist_reader.py", settings, exercise_ids=["q09"], zygote=zygote)
+    assert "notes found in: []" in reader.output.splitlines()
+    assert reader.exercise("q09").score == pytest.approx(0.3333, abs=1e-4)
