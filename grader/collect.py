@@ -113,14 +113,19 @@ def collect(inputs: list[Path], work_dir: Path, limits: ZipLimits = ZipLimits())
             problems.append(Problem(source, "given more than once: collected once"))
             continue
         seen_inputs.add(resolved)
+        before = (len(found), len(problems))
         if path.is_dir():
             _scan_folder(path, lambda p: _shown(str(p)), found, problems)
+            if (len(found), len(problems)) == before:  # an input that yields nothing says so
+                problems.append(Problem(source, "a folder with no .ipynb or .py file in it: nothing collected"))
         elif not path.is_file():
             problems.append(Problem(source, "not a regular file or folder: skipped"))
         elif path.suffix.lower() == ".zip":
             root = _extract(path, source, Path(work_dir), limits, problems)
             if root is not None:
                 _scan_folder(_unwrap(root), _zip_label(source, root), found, problems)
+                if (len(found), len(problems)) == before:
+                    problems.append(Problem(source, "a zip with no .ipynb or .py file in it: nothing collected"))
         elif path.suffix.lower() in NOTEBOOK_SUFFIXES:
             found.append(_from_file_name(path, source))
         else:

@@ -41,7 +41,9 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     With a ``zygote`` (see ``grader.sandbox.warm``) the sandbox is forked warm instead of started cold.
     """
     began = time.perf_counter()
-    exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
+    catalog = load_catalog(settings.exercises_dir)
+    exercises = select(catalog, exercise_ids)
+    known = {ex.id for ex in catalog}
     device = resolve_device(settings.device)
     sub = submission_mod.load(path, {ex.id: list(ex.names) for ex in exercises}, name=name)
     iso = isolation.detect()
@@ -52,6 +54,10 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     if sub.load_error:
         result.exercises = [_unreadable(ex, sub.load_error) for ex in exercises]
         return _finish(result, began)
+    for cell in sub.cells:
+        if cell.exercise is not None and cell.exercise not in known:
+            result.notes.append(f"cell {cell.index} is marked as exercise {cell.exercise!r}, which this assignment "
+                                "does not have: the cell was run with the rest of the notebook")
     solutions = settings.solutions_dir if mode == "grade" else None
     if mode == "grade" and not settings.solutions_dir.is_dir():
         result.grader_errors.append(f"solutions folder {settings.solutions_dir} not found: only public tests ran")
@@ -94,8 +100,8 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
                                                    score=0.0, max_score=ex.total_points))
         if ex.id not in cases and any(f[0].id == ex.id for f in files.values()) and not result.grader_errors:
             result.grader_errors.append(f"{ex.id}: its suite produced no cases")
-    for report in session.cells.values():
-        if report.exercise is None and report.status != "ok":
+    for report in session.cells.values():  # a cell no exercise reports on: its failure is said here, not lost
+        if report.exercise not in known and report.status != "ok":
             result.notes.append(_cell_line(report))
     return _finish(result, began)
 

@@ -86,3 +86,10 @@ def test_folders_and_unknown_types_are_refused(tmp_path):
 def test_a_notebook_that_is_not_ours_loads_with_no_attribution(make_notebook):
     sub = submission.load(make_notebook(["print('hello')", "a = [1, 2]"]), NAMES)
     assert sub.load_error is None and all(c.exercise is None for c in sub.cells)
+
+
+def test_marks_in_metadata_and_tags_are_read_whatever_their_case(make_notebook):
+    from grader.submission import load
+
+    path = make_notebook([("x = 1", {"grader": {"exercise": "Q04"}}), ("y = 2", {"tags": ["exercise: q09 "]})])
+    assert [c.exercise for c in load(path).cells] == ["q04", "q09"]

@@ -1,0 +1,2 @@
+s = 'a b'  # a line separator pasted into a string
+def double_odds(nums): return [2 * n for n in nums if n % 2 == 1]
