@@ -43,6 +43,8 @@ import traceback
 import types
 from pathlib import Path
 
+from grader.sandbox import wire  # standard library only: importing it keeps `import grader` cheap
+
 WRITTEN_NOTE = ("written answers ({points}) are not in this score: the kernel cannot see markdown cells; "
                 "save the notebook and pass its file, check(..., notebook=\"workbook.ipynb\"), or run "
                 "`grader check` on it")
@@ -90,7 +92,7 @@ class LiveBackend:
         function = self.namespace.get(name)
         if function is None:
             raise _student_error("NameError", f"name {name!r} is not defined")
-        args = _to_device(_copy(list(args)), device)
+        args = wire.to_device(_copy(list(args)), device)
         kwargs = _copy(kwargs)
         return self._answer(lambda: function(*args, **kwargs), timeout)
 
@@ -139,14 +141,11 @@ def _kind(value) -> str:
 
 def _copy(value):
     """*value* as the other side of the sandbox would receive it (raises WireError when it is not plain data)."""
-    from grader.sandbox import wire
-
     return wire.decode(wire.encode(value))
 
 
 def _reply(value):
     """A student's value as the grader would receive it from a sandbox."""
-    from grader.sandbox import wire
     from grader.sandbox.process import REPLY_LIMITS
 
     try:
@@ -155,20 +154,6 @@ def _reply(value):
         raise _student_error("NotPlainData", str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - a hostile __len__ or __iter__ while encoding
         raise _student_error("NotPlainData", f"the value could not be read: {type(exc).__name__}") from None
-
-
-def _to_device(value, device: str | None):
-    if device is None or device == "cpu":
-        return value
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.to(device)
-    if isinstance(value, list):
-        return [_to_device(v, device) for v in value]
-    if isinstance(value, tuple):
-        return tuple(_to_device(v, device) for v in value)
-    return value
 
 
 def _student_error(kind: str, message: str):

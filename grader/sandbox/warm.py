@@ -23,7 +23,7 @@ from pathlib import Path
 
 from grader.config import Limits
 from grader.sandbox import isolation
-from grader.sandbox.limits import die_with_parent
+from grader.sandbox.limits import die_with_parent, tree_pids
 from grader.sandbox.process import SandboxError, prepare_lib_dir, sandbox_command, sandbox_env
 
 MAX_RESTARTS = 3
@@ -158,22 +158,14 @@ class Zygote:
         """The machine-wide PID of a descendant known by its PID inside the zygote's namespace."""
         if self._popen is None:
             return None
-        stack, seen = [self._popen.pid], set()
-        while stack:
-            pid = stack.pop()
-            if pid in seen:
-                continue
-            seen.add(pid)
+        for pid in tree_pids(self._popen.pid)[1:]:  # descendants only
             try:
                 with open(f"/proc/{pid}/status", "rb") as fh:
                     for line in fh:
                         if line.startswith(b"NSpid:"):
                             ids = [int(v) for v in line.split()[1:]]
-                            if (ids[1] if len(ids) > 1 else ids[0]) == zygote_pid and pid != self._popen.pid:
+                            if (ids[1] if len(ids) > 1 else ids[0]) == zygote_pid:
                                 return pid
-                for tid in os.listdir(f"/proc/{pid}/task"):
-                    with open(f"/proc/{pid}/task/{tid}/children", "rb") as fh:
-                        stack.extend(int(c) for c in fh.read().split())
             except (OSError, ValueError):
                 continue
         return None

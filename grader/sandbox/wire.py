@@ -130,6 +130,21 @@ def _tensor_meta(tensor, blobs: list[bytes]) -> dict:
     return meta
 
 
+def to_device(value, device: str | None):
+    """Tensors in a decoded value (and in lists and tuples of it) moved to *device*; the rest as it is."""
+    if device is None or device == "cpu":
+        return value
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return value.to(device)
+    if isinstance(value, list):
+        return [to_device(v, device) for v in value]
+    if isinstance(value, tuple):
+        return tuple(to_device(v, device) for v in value)
+    return value
+
+
 # ----------------------------------------------------------------------------------------------- decoding
 
 def decode(frame: bytes, limits: Limits | None = None, tensors: bool = True):

@@ -93,20 +93,6 @@ def kind_of(value) -> str:
     return type(value).__name__
 
 
-def to_device(value, device: str | None):
-    if device is None or device == "cpu":
-        return value
-    import torch
-
-    if isinstance(value, torch.Tensor):
-        return value.to(device)
-    if isinstance(value, list):
-        return [to_device(v, device) for v in value]
-    if isinstance(value, tuple):
-        return tuple(to_device(v, device) for v in value)
-    return value
-
-
 _HARNESSES: dict = {}
 
 
@@ -160,7 +146,7 @@ def handle(ns: Namespace, request: dict, reply) -> bool:
             reply({"error": {"type": "NameError", "message": f"name {request['name']!r} is not defined",
                              "frames": [], "lineno": None}})
             return True
-        args = to_device(list(request.get("args", [])), request.get("device"))
+        args = wire.to_device(list(request.get("args", [])), request.get("device"))
         kwargs = request.get("kwargs", {})
         answer(reply, lambda: fn(*args, **kwargs))
         return True
