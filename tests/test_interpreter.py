@@ -72,3 +72,24 @@ def test_what_is_not_a_usable_python_says_so(tmp_path, content, mode, message):
         target.chmod(mode)
     with pytest.raises(InterpreterError, match=message):
         inspect(str(target))
+
+
+def test_a_warm_sandbox_keeps_an_interpreter_that_lives_under_tmp(other_python):
+    """Each fork covers /tmp with a fresh tmpfs; a virtualenv under /tmp (as in a CI checkout) stays visible."""
+    from grader.config import Limits
+    from grader.sandbox.session import Session
+    from grader.sandbox.warm import Zygote
+    from grader.submission import Cell, Submission
+
+    assert str(other_python).startswith("/tmp/")
+    site = subprocess.run([str(other_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "only_under_tmp.py").write_text("WHERE = __file__\n")  # importable only while the venv is seen
+    code = "import sys\ndef probe():\n    import only_under_tmp\n    return only_under_tmp.WHERE\n"
+    sub = Submission("t", "t.py", "", "py", cells=[Cell(0, code, "q00")])
+    with Zygote(Limits(), python=str(other_python)) as zygote:
+        with Session(sub, Limits(timeout=30), python=str(other_python), zygote=zygote) as session:
+            session.start()
+            assert session.warm  # forked, not a cold fallback
+            assert session.call("probe") == str(Path(site, "only_under_tmp.py"))
+            assert session.cells[0].status == "ok"

@@ -164,3 +164,29 @@ def test_a_dead_zygote_is_restarted(zygote):
             proc.close()
     finally:
         z.close()
+
+
+def test_a_fork_that_cannot_set_itself_up_gives_way_to_a_cold_start(monkeypatch):
+    """Whatever breaks a fork's own setup (here: walls it cannot raise), the sandbox still starts, cold, and says why."""
+    from grader.sandbox import isolation
+    from grader.sandbox.warm import Zygote
+
+    real = isolation.walls_spec
+
+    def impossible(iso, lib_dir, *args, **kwargs):
+        spec = real(iso, lib_dir, *args, **kwargs)
+        if lib_dir is not None:  # a cold start names its lib folder; a fork's spec leaves it to the zygote
+            return spec
+        spec["landlock"] = {"read": [], "write": [], "devices": ["/no/such/device"]}
+        spec["user"] = [-5, -5]  # no such user: setgid fails in the fork, before any student code
+        return spec
+
+    with Zygote(Limits()) as zygote:
+        monkeypatch.setattr(isolation, "walls_spec", impossible)
+        proc = SandboxProcess(Limits(), zygote=zygote)
+        try:
+            proc.start()
+        finally:
+            proc.close()
+        assert not proc.warm and not zygote.usable
+        assert zygote.why_not.startswith("a forked sandbox could not set itself up (sandbox setup failed:")

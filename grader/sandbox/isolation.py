@@ -222,6 +222,16 @@ def _without(root: Path, hidden: list[Path]) -> list[Path]:
     return parts
 
 
+FRESH_MOUNTS = ("/tmp", "/sandbox/work", "/dev/shm")  # writable, size-capped, fresh for every sandbox
+
+
+def covered_roots(python: str | None = None) -> list[str]:
+    """The interpreter's folders that lie under a fresh mount (a virtualenv under /tmp): a warm fork must bind
+    them back after covering the place with its own tmpfs."""
+    return [str(r) for r in _python_roots(python)
+            if any(str(r) == m or str(r).startswith(m + "/") for m in FRESH_MOUNTS)]
+
+
 def _python_roots(python: str | None = None) -> list[Path]:
     """Directories the interpreter needs: its installation, the virtualenv and site-packages."""
     from grader import interpreter

@@ -180,6 +180,11 @@ class SandboxProcess:
         self.iso = iso or (zygote.iso if zygote is not None else isolation.detect())
         self.python = python or sys.executable
         self.zygote = zygote
+        self.started = time.perf_counter()
+        self._fresh()
+
+    def _fresh(self) -> None:
+        """The state of a sandbox not yet started (again, after a warm start that could not set itself up)."""
         self.warm = False
         self._lib_dir: Path | None = None
         self._work_dir: Path | None = None  # a host folder, only where bubblewrap's private tmpfs is unavailable
@@ -187,7 +192,6 @@ class SandboxProcess:
         self.output_dropped = 0
         self.killed_for: str | None = None
         self.proc: _Cold | _Forked | None = None
-        self.started = time.perf_counter()
         self.ready_seconds = 0.0
         self.peak_rss_mb = 0.0
         self._cgroup = None
@@ -208,9 +212,22 @@ class SandboxProcess:
             for fd in (req_r, rep_w, out_w):
                 os.close(fd)
         self._req, self._rep = req_w, rep_r
-        threading.Thread(target=self._drain_output, args=(out_r,), daemon=True).start()
+        self._drainer = threading.Thread(target=self._drain_output, args=(out_r,), daemon=True)
+        self._drainer.start()
         threading.Thread(target=self._watch_memory, daemon=True).start()
-        ready = self.receive(deadline=time.monotonic() + max(60.0, self.limits.timeout))
+        try:
+            ready = self.receive(deadline=time.monotonic() + max(60.0, self.limits.timeout))
+        except SandboxError as exc:
+            if not self.warm or exc.kind != "died":
+                raise
+            # A fork that cannot set itself up (it exits before student code, saying why) will fail the same way
+            # every time: warm starts are given up and this sandbox starts cold, with the reason recorded.
+            self._drainer.join(timeout=2)
+            why = (self.output.strip().splitlines() or [str(exc)])[-1][:300]
+            self.zygote.give_up(f"a forked sandbox could not set itself up ({why})")
+            self.close()
+            self._fresh()
+            return self.start()
         if ready.get("event") != "ready":
             raise SandboxError("the sandbox did not say it was ready", "protocol")
         if self.warm and self._cgroup is not None:
@@ -248,7 +265,7 @@ class SandboxProcess:
             pid = self.zygote.fork([req_r, rep_w, out_w, status_w], {
                 "op": "fork", "isolate": self.zygote.namespaced, "tmp_mb": self.limits.tmp_mb,
                 "rlimits": rlimits(self.limits, self._cgroup is not None), "workdir": workdir,
-                "walls": walls})
+                "walls": walls, "keep": isolation.covered_roots(self.python) if self.zygote.namespaced else []})
             os.close(status_w)
             status_w = None
             host_pid = self._forked_pid(status_r, pid)

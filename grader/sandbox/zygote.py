@@ -45,7 +45,7 @@ import time
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 0x4000, 1 << 18
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 0x1000, 0x4000, 1 << 18
 PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 4, 24, 38
 CAP_VERSION_3 = 0x20080522
 
@@ -58,8 +58,14 @@ def _check(result: int, what: str) -> None:
         raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
-def isolate(tmp_mb: int) -> None:
-    """In the calling process: new namespaces, then private tmpfs where the sandbox may write."""
+FRESH = (b"/tmp", b"/sandbox/work", b"/dev/shm")  # the only writable places; all else is read only
+
+
+def isolate(tmp_mb: int, keep: list[str] = ()) -> None:
+    """In the calling process: new namespaces, then private tmpfs where the sandbox may write.
+
+    *keep* are read-only folders the interpreter needs that lie under one of those places (a virtualenv under
+    /tmp, say): they are held open before the fresh tmpfs covers them, then bound back at the same path."""
     uid, gid = os.getuid(), os.getgid()
     _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWPID),
            "unshare")
@@ -70,9 +76,15 @@ def isolate(tmp_mb: int) -> None:
     with open("/proc/self/gid_map", "w") as fh:
         fh.write(f"{gid} {gid} 1")
     _check(_libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
+    held = [(path, os.open(path, os.O_PATH | os.O_CLOEXEC)) for path in keep]
     options = f"size={int(tmp_mb)}m,mode=1777".encode()
-    for target in (b"/tmp", b"/sandbox/work", b"/dev/shm"):  # all else is read only (see isolation.mounts)
+    for target in FRESH:
         _check(_libc.mount(b"tmpfs", target, b"tmpfs", MS_NOSUID | MS_NODEV, options), f"mount {target.decode()}")
+    for path, fd in held:  # a bind keeps the read-only flag of the mount it copies
+        os.makedirs(path, exist_ok=True)
+        _check(_libc.mount(f"/proc/self/fd/{fd}".encode(), path.encode(), None, MS_BIND | MS_REC, None),
+               f"bind {path}")
+        os.close(fd)
     os.chdir("/sandbox/work")  # the new tmpfs, not the directory it now covers
     _libc.sethostname(b"sandbox", 7)
 
@@ -113,7 +125,7 @@ def _child(request: dict, fds: list[int], serve) -> None:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         namespaced = bool(request.get("isolate"))
         if namespaced:
-            isolate(int(request.get("tmp_mb", 512)))
+            isolate(int(request.get("tmp_mb", 512)), request.get("keep", []))
         elif request.get("workdir"):
             os.chdir(request["workdir"])
             os.environ["HOME"] = os.environ["TMPDIR"] = request["workdir"]
