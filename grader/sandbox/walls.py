@@ -190,12 +190,17 @@ def _add_rule(ruleset: int, path: str, rights: int) -> None:
 PR_CAPBSET_DROP, CAP_VERSION_3 = 24, 0x20080522
 
 
-def drop_capabilities() -> None:
-    """Empty the bounding, permitted, effective and inheritable sets: root without capabilities can no longer
-    override file permissions, trace other users' processes or change limits back."""
+def drop_bounding_set() -> None:
+    """Empty the capability bounding set (possible only while privileged): nothing can gain one back later."""
     for cap in range(64):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             break  # EINVAL: past the last capability this kernel knows
+
+
+def drop_capabilities() -> None:
+    """Empty the bounding, permitted, effective and inheritable sets: root without capabilities can no longer
+    override file permissions, trace other users' processes or change limits back."""
+    drop_bounding_set()
     header = (ctypes.c_uint32 * 2)(CAP_VERSION_3, 0)
     data = (ctypes.c_uint32 * 6)()
     if _libc.capset(header, data) != 0:
@@ -220,9 +225,7 @@ def apply(spec: dict | None) -> list[str]:
     spec = spec or {}
     if spec.get("drop_caps") or spec.get("user"):
         if os.getuid() == 0:
-            for cap in range(64):
-                if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-                    break
+            drop_bounding_set()
         if spec.get("user"):
             become(*spec["user"])
             raised.append(f"uid{spec['user'][0]}")

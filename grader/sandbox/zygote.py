@@ -46,8 +46,7 @@ import time
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 0x1000, 0x4000, 1 << 18
-PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 4, 24, 38
-CAP_VERSION_3 = 0x20080522
+PR_SET_DUMPABLE = 4
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -91,15 +90,11 @@ def isolate(tmp_mb: int, keep: list[str] = ()) -> None:
 
 def drop_privileges(namespaced: bool) -> None:
     """No capability survives into student code, and nothing can grant one back (setuid files, file caps)."""
-    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-    if not namespaced:
-        return
-    for cap in range(64):
-        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            break  # EINVAL: past the last capability this kernel knows
-    header = (ctypes.c_uint32 * 2)(CAP_VERSION_3, 0)
-    data = (ctypes.c_uint32 * 6)()
-    _check(_libc.capset(header, data), "capset")
+    import walls
+
+    walls.no_new_privs()
+    if namespaced:
+        walls.drop_capabilities()
 
 
 def _limit(rlimits: dict) -> None:
