@@ -158,6 +158,10 @@ class Zygote:
         """The machine-wide PID of a descendant known by its PID inside the zygote's namespace."""
         if self._popen is None:
             return None
+        if not self.namespaced:
+            # The zygote shares our PID namespace, so its numbers are ours.  (Its forks' reporters exit at once,
+            # orphaning the sandbox's reaper to init: walking the zygote's tree would miss it.)
+            return zygote_pid if os.path.exists(f"/proc/{zygote_pid}") else None
         for pid in tree_pids(self._popen.pid)[1:]:  # descendants only
             try:
                 with open(f"/proc/{pid}/status", "rb") as fh:
