@@ -198,8 +198,15 @@ def _run_here(tasks, settings, ids, python, warm, record) -> None:
     zygote = None
     if warm and tasks:
         try:
-            zygote = Zygote(settings.limits, resolve_device(settings.device), python).start()
+            zygote = Zygote(settings.limits, resolve_device(settings.device), python).launch()
         except Exception:  # noqa: BLE001 - cold sandboxes still grade correctly
+            zygote = None
+    pool.prepare(pool.default_jobs())
+    if zygote is not None:
+        try:
+            zygote.wait_ready()
+        except Exception:  # noqa: BLE001
+            zygote.close()
             zygote = None
     try:
         for task in tasks:

@@ -66,6 +66,7 @@ def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python) -> 
                        python=python)
         usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result.timings["grader_rss_mb"] = round(usage, 1)
+        result.timings["grader_threads"] = _torch_threads()
         if zygote is not None:
             result.timings["zygote_rss_mb"] = round(zygote.rss_mb(), 1)
         return Done(task, result.to_dict(), _read_code(task.path, exercise_ids))
@@ -73,16 +74,48 @@ def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python) -> 
         return Done(task, None, "", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)[-1000:]}")
 
 
-def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool) -> None:
+def prepare(threads: int) -> None:
+    """Ready this grading process for its first submission: its imports, and its share of the cores.
+
+    Called while the worker's zygote boots, so the two ``import torch`` overlap.  The share matters because
+    torch gives every process one thread per core for its own tensor work (the suites' checks), and idle
+    OpenMP threads spin: two workers on two cores, each with two threads, took a third longer over the same
+    batch (bench/bulk.py) than with one thread each.
+    """
+    import torch
+
+    torch.set_num_threads(max(1, threads))
+    import pytest  # noqa: F401 - what every suite's first session would otherwise import on the clock
+    import grader.grading  # noqa: F401
+    import grader.judge.api  # noqa: F401
+
+
+def _torch_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, threads: int) -> None:
     from grader.config import resolve_device
     from grader.sandbox.warm import Zygote
 
     zygote = None
+    problem = ""
     if warm:
         try:
-            zygote = Zygote(settings.limits, resolve_device(settings.device), python).start()
+            zygote = Zygote(settings.limits, resolve_device(settings.device), python).launch()
         except Exception as exc:  # noqa: BLE001 - cold sandboxes still grade correctly, only slower
-            conn.send(("note", f"warm sandboxes unavailable, starting each one cold: {exc}"))
+            problem = str(exc)
+    prepare(threads)
+    if zygote is not None:
+        try:
+            zygote.wait_ready()
+        except Exception as exc:  # noqa: BLE001
+            zygote.close()
+            zygote, problem = None, str(exc)
+    if problem:
+        conn.send(("note", f"warm sandboxes unavailable, starting each one cold: {problem}"))
     conn.send(("ready", zygote.why_not if zygote else "cold"))
     try:
         while True:
@@ -98,10 +131,11 @@ def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool) -> 
 
 
 class _Worker:
-    def __init__(self, number: int, ctx, settings, exercise_ids, python, warm):
+    def __init__(self, number: int, ctx, settings, exercise_ids, python, warm, threads):
         self.number = number
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, settings, exercise_ids, python, warm),
+        self.process = ctx.Process(target=_worker_main,
+                                   args=(child, settings, exercise_ids, python, warm, threads),
                                    name=f"grader-worker-{number}", daemon=True)
         self.process.start()
         child.close()
@@ -134,7 +168,9 @@ def run(tasks: list[Task], settings: Settings, *, jobs: int, exercise_ids=None, 
     ctx = mp.get_context("spawn")
     pending = list(reversed(tasks))
     failed_starts = 0
-    workers = [_Worker(n, ctx, settings, exercise_ids, python, warm) for n in range(min(jobs, len(tasks)))]
+    count = min(jobs, len(tasks))
+    threads = max(1, default_jobs() // count)
+    workers = [_Worker(n, ctx, settings, exercise_ids, python, warm, threads) for n in range(count)]
     try:
         while pending or any(w.task for w in workers):
             for w in workers:
@@ -164,7 +200,7 @@ def run(tasks: list[Task], settings: Settings, *, jobs: int, exercise_ids=None, 
                                         "grader must guard its entry point with if __name__ == '__main__':")
                 if w.task is not None:
                     on_done(Done(w.task, None, "", why, w.number))
-                workers[workers.index(w)] = _Worker(w.number, ctx, settings, exercise_ids, python, warm)
+                workers[workers.index(w)] = _Worker(w.number, ctx, settings, exercise_ids, python, warm, threads)
         for w in workers:
             w.stop()
         for w in workers:

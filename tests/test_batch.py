@@ -12,6 +12,7 @@ import zipfile
 
 import pytest
 
+from grader import pool
 from grader.batch import grade_many, grading_key, safe_name
 from grader.config import load_settings
 from grader.overrides import Override
@@ -142,6 +143,8 @@ def test_workers_in_parallel_and_a_hung_worker_costs_only_its_submission(tmp_pat
     assert "took longer than 8 s" in by_name["slow"].grader_errors[0]
     assert by_name["slow"].score == 0
     assert all(by_name[f"s{n}"].timings["grader_rss_mb"] > 0 for n in range(3))
+    # Two workers share the cores: neither gives torch's checks more threads than its share.
+    assert {by_name[f"s{n}"].timings["grader_threads"] for n in range(3)} == {max(1, pool.default_jobs() // 2)}
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kill -9 of a process group")

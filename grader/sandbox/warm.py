@@ -50,6 +50,7 @@ class Zygote:
         self._lib_dir: Path | None = None
         self._output = bytearray()
         self.ready_seconds = 0.0
+        self._began = 0.0
 
     @property
     def usable(self) -> bool:
@@ -69,7 +70,11 @@ class Zygote:
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def start(self) -> "Zygote":
-        began = time.perf_counter()
+        return self.launch().wait_ready()
+
+    def launch(self) -> "Zygote":
+        """Start the zygote's process without waiting for it: its ``import torch`` can overlap the caller's."""
+        self._began = time.perf_counter()
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         out_r, out_w = os.pipe()
         env = sandbox_env(self.limits, self.device)
@@ -92,10 +97,14 @@ class Zygote:
             os.close(out_w)
         self._sock = parent
         threading.Thread(target=self._drain, args=(out_r,), daemon=True).start()
+        return self
+
+    def wait_ready(self) -> "Zygote":
+        """Block until the launched zygote has imported torch and can fork."""
         ready = self._receive(max(60.0, self.limits.timeout))
         if ready.get("event") != "ready":
             raise SandboxError(f"the zygote did not start: {self.output[-500:]}", "protocol")
-        self.ready_seconds = time.perf_counter() - began
+        self.ready_seconds = time.perf_counter() - self._began
         return self
 
     def alive(self) -> bool:
