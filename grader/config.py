@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,8 +105,18 @@ def load_settings(*, pyproject: Path | None = None, solutions_dir: str | Path | 
     return settings
 
 
+# What a GPU's kernel driver puts on a Linux machine (NVIDIA's, and AMD's for ROCm builds of torch).
+GPU_DRIVER_NODES = ("/dev/nvidiactl", "/proc/driver/nvidia", "/dev/kfd")
+
+
 def resolve_device(requested: str) -> str:
-    """``auto`` picks CUDA when torch sees a GPU; asking for CUDA without one is a clear error."""
+    """``auto`` picks CUDA when torch sees a GPU; asking for CUDA without one is a clear error.
+
+    On Linux with no GPU driver at all, ``auto`` is the CPU without importing torch: a grading worker asks
+    this first, and its zygote's start should not wait a second for an answer the file system already gives.
+    """
+    if requested == "auto" and sys.platform.startswith("linux") and not any(map(os.path.exists, GPU_DRIVER_NODES)):
+        return "cpu"
     import torch
 
     if requested == "auto":

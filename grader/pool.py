@@ -128,6 +128,10 @@ def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, thr
     finally:
         if zygote is not None:
             zygote.close()
+    # Nothing is left to flush (replies are sent whole); skipping the interpreter's teardown with torch loaded
+    # saves the batch a quarter of a second at the end.
+    conn.close()
+    os._exit(0)
 
 
 class _Worker:
@@ -185,7 +189,7 @@ def run(tasks: list[Task], settings: Settings, *, jobs: int, exercise_ids=None, 
                     except (EOFError, OSError):
                         message = None
                 if message is not None:
-                    _handle(w, message, on_done, on_note)
+                    _handle(w, message, on_done, on_note, pending)
                     continue
                 overdue = w.task is not None and time.monotonic() - w.since > backstop
                 if w.process.is_alive() and not overdue:
@@ -210,7 +214,7 @@ def run(tasks: list[Task], settings: Settings, *, jobs: int, exercise_ids=None, 
             w.kill()
 
 
-def _handle(w: _Worker, message, on_done, on_note) -> None:
+def _handle(w: _Worker, message, on_done, on_note, pending: list[Task]) -> None:
     kind, payload = message
     if kind == "ready":
         w.ready = True
@@ -221,6 +225,8 @@ def _handle(w: _Worker, message, on_done, on_note) -> None:
     elif kind == "done":
         payload.worker = w.number
         w.task = None
+        if pending:  # the worker grades its next submission while this one is recorded and rendered
+            w.give(pending.pop())
         on_done(payload)
 
 

@@ -1,4 +1,6 @@
 """Settings come from one place, and a bad value says where it came from."""
+import sys
+
 import pytest
 
 from grader.config import ConfigError, load_settings
@@ -48,3 +50,16 @@ def test_cuda_without_a_gpu_is_a_clear_error():
         assert resolve_device("auto") == "cpu"
         with pytest.raises(ConfigError, match="no CUDA GPU"):
             resolve_device("cuda")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the driver nodes are Linux paths")
+def test_auto_device_reads_the_driver_nodes_before_asking_torch(monkeypatch, tmp_path):
+    import torch
+
+    import grader.config as config
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(config, "GPU_DRIVER_NODES", (str(tmp_path / "nvidiactl"),))
+    assert config.resolve_device("auto") == "cpu"  # no driver: torch is not asked
+    (tmp_path / "nvidiactl").touch()
+    assert config.resolve_device("auto") == "cuda"  # a driver: torch decides
