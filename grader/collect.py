@@ -195,6 +195,11 @@ def _student_folder(folder: Path, label: Label, found: list[_Found], problems: l
         ignored = ", ".join(repr(_rel(f, folder)) for f in sorted(pool) if f != chosen)
         problems.append(Problem(source, f"several {kind}: graded the most recently modified, "
                                         f"{_rel(chosen, folder)!r}; ignored {ignored}"))
+    if notebooks and scripts:
+        # A helper module next to the notebook is the likeliest cause of a ModuleNotFoundError: say why up front.
+        names = ", ".join(repr(_rel(f, folder)) for f in sorted(scripts)[:5]) + (", ..." if len(scripts) > 5 else "")
+        problems.append(Problem(source, f"{_rel(chosen, folder)!r} is graded on its own: its sandbox does not see "
+                                        f"{names} beside it, so importing from {'it' if len(scripts) == 1 else 'them'} fails"))
     student, name, lms_id = folder.name, "", ""
     moodle = MOODLE_DIR.match(folder.name)
     if moodle:

@@ -83,6 +83,8 @@ def test_per_student_folders_pick_one_notebook_each(make_tree, work):
         Problem(f"{d}/bob", "several notebooks: graded the most recently modified, 'new.ipynb'; ignored "
                             "'old.ipynb', 'sub/older.ipynb'"),
         Problem(f"{d}/dave", "no .ipynb or .py file in this student's folder: skipped (found data.csv, readme.txt)"),
+        Problem(f"{d}/erin", "'nb.ipynb' is graded on its own: its sandbox does not see 'utils.py' beside it, so "
+                             "importing from it fails"),
         Problem(f"{d}/frank", "no .ipynb or .py file in this student's folder: skipped (it is empty)")]
 
 
