@@ -198,8 +198,9 @@ def _student_folder(folder: Path, label: Label, found: list[_Found], problems: l
     if notebooks and scripts:
         # A helper module next to the notebook is the likeliest cause of a ModuleNotFoundError: say why up front.
         names = ", ".join(repr(_rel(f, folder)) for f in sorted(scripts)[:5]) + (", ..." if len(scripts) > 5 else "")
+        them = "it" if len(scripts) == 1 else "them"
         problems.append(Problem(source, f"{_rel(chosen, folder)!r} is graded on its own: its sandbox does not see "
-                                        f"{names} beside it, so importing from {'it' if len(scripts) == 1 else 'them'} fails"))
+                                        f"{names} beside it, so importing from {them} fails"))
     student, name, lms_id = folder.name, "", ""
     moodle = MOODLE_DIR.match(folder.name)
     if moodle:

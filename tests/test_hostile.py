@@ -241,7 +241,9 @@ ATTACKS = [
         ("case:" + Q09_INT, CORNER_OF_T), ("output", "notes found in: []"))),
     # Resources: the bomb is stopped and recorded, and the (right) answer next to it is still graded
     Attack("fork_bomb", "q04", 2.0, Outcome.PARTIAL, (
-        ("note", "cell 2 ran longer than the 5 s limit and was stopped"),), ("timeout",)),
+        ("note", re.compile(r"cell 2 ran longer than the 5 s limit and was stopped; it had 2[3-5]\d processes and "
+                            r"threads running, the most a sandbox may have \(256\): does something start "
+                            r"processes in a loop\?")),), ("timeout",)),
     Attack("memory_bomb", "q04", 2.0, Outcome.PARTIAL, (
         ("note", "cell 3 used more than 1024 MB of memory and was stopped"),), ("memory",)),
     Attack("disk_fill", "q04", 2.0, Outcome.PARTIAL, (
@@ -417,7 +419,13 @@ def test_the_batch_holds_exactly_the_corpus_and_refuses_nothing(graded):
     assert len(ATTACKS) >= 32 and len({a.name for a in ATTACKS}) == len(ATTACKS)
     assert {a.name for a in ATTACKS} == corpus
     assert set(graded.results) == corpus | set(HONEST) | {TWIN.stem}
-    assert graded.batch.problems == [] and graded.batch.skipped == []
+    # Only the four shipped modules are named (the .pth file is not a module), each as not seen by the sandbox.
+    shipped = {"shipped_conftest": "conftest", "shipped_pytest": "pytest", "shipped_sitecustomize": "sitecustomize",
+               "shipped_torch": "torch"}
+    assert sorted(graded.batch.problems) == sorted(
+        f"{HOSTILE / folder}: 'notebook.ipynb' is graded on its own: its sandbox does not see '{module}.py' beside "
+        "it, so importing from it fails" for folder, module in shipped.items())
+    assert graded.batch.skipped == []
     files = [p for p in HOSTILE.rglob("*") if p.is_file()]
     assert len(files) == len(ATTACKS) + 5  # five per-student folders: a notebook and the file shipped with it
     for path in files:  # each file says what it tries, first thing

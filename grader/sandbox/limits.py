@@ -65,6 +65,17 @@ def tree_pids(root: int) -> list[int]:
     return found
 
 
+def task_count(root: int) -> int:
+    """Processes and threads of a process tree: what a process cap counts."""
+    total = 0
+    for pid in tree_pids(root):
+        try:
+            total += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            continue
+    return total
+
+
 def tree_rss_kb(root: int) -> int:
     """Memory of a process and all its descendants, from /proc.
 

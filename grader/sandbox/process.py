@@ -24,7 +24,7 @@ from pathlib import Path
 
 from grader.config import Limits
 from grader.sandbox import isolation, student_data, wire
-from grader.sandbox.limits import (PidsCgroup, die_with_parent, folder_bytes, rlimits, tree_pids,
+from grader.sandbox.limits import (PidsCgroup, die_with_parent, folder_bytes, rlimits, task_count, tree_pids,
                                   tree_rss_kb)
 
 HERE = Path(__file__).resolve().parent
@@ -35,9 +35,10 @@ REPLY_LIMITS = wire.Limits(max_bytes=64 << 20, max_depth=64, max_items=2_000_000
 class SandboxError(RuntimeError):
     """The sandbox could not be started or spoke nonsense; ``kind`` says how it ended."""
 
-    def __init__(self, message: str, kind: str = "error"):
+    def __init__(self, message: str, kind: str = "error", note: str = ""):
         super().__init__(message)
         self.kind = kind  # "error", "timeout", "memory", "died", "protocol"; for forks "walls", "transient"
+        self.note = note  # what else was seen, for the student (a timeout with the process cap full)
 
 
 def sandbox_env(limits: Limits, device: str) -> dict[str, str]:
@@ -317,6 +318,17 @@ class SandboxProcess:
         if self._cgroup is not None:
             self._cgroup.join(os.getpid())
 
+    def _crowded(self) -> str:
+        """Said of a sandbox that ran out of time with its process cap full: a fork bomb ends as a timeout
+        (each fork beyond the cap fails quietly), and the student should know why theirs did."""
+        if not self.proc or self.proc.poll() is not None:
+            return ""
+        running = task_count(self.proc.pid)
+        if running < 0.9 * self.limits.max_processes:
+            return ""
+        return (f"it had {running} processes and threads running, the most a sandbox may have "
+                f"({self.limits.max_processes}): does something start processes in a loop?")
+
     def kill(self, reason: str | None = None) -> None:
         if reason and not self.killed_for:
             self.killed_for = reason
@@ -390,8 +402,9 @@ class SandboxProcess:
         while remaining:
             left = deadline - time.monotonic()
             if left <= 0:
+                crowded = self._crowded()
                 self.kill("timeout")
-                raise SandboxError("timed out", "timeout")
+                raise SandboxError("timed out", "timeout", crowded)
             ready, _, _ = select.select([self._rep], [], [], min(left, 0.5))
             if not ready:
                 if self.killed_for:  # the memory watchdog fired

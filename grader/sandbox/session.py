@@ -149,7 +149,8 @@ class Session:
         except SandboxError as exc:
             self._retire()
             if exc.kind == "timeout":
-                raise StudentTimeout(f"took longer than {timeout or self.limits.timeout:g} s") from None
+                raise StudentTimeout(f"took longer than {timeout or self.limits.timeout:g} s"
+                                     + (f"; {exc.note}" if exc.note else "")) from None
             raise StudentCrash(_death_message(exc, self.limits)) from None
         if "error" in reply:
             raise StudentError(reply["error"] if isinstance(reply["error"], dict) else {"message": "error"})
@@ -212,7 +213,7 @@ class Session:
 
 def _death_message(exc: SandboxError, limits: Limits) -> str:
     if exc.kind == "timeout":
-        return f"ran longer than the {limits.timeout:g} s limit and was stopped"
+        return f"ran longer than the {limits.timeout:g} s limit and was stopped" + (f"; {exc.note}" if exc.note else "")
     if exc.kind == "memory":
         return f"used more than {limits.memory_mb} MB of memory and was stopped"
     if exc.kind == "protocol":
