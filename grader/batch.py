@@ -208,9 +208,12 @@ def _run_here(tasks, settings, ids, python, warm, record) -> None:
         except Exception:  # noqa: BLE001
             zygote.close()
             zygote = None
-    try:
+    def serve(suites) -> None:
         for task in tasks:
-            record(pool.grade_task(task, settings, ids, zygote, python))
+            record(pool.grade_task(task, settings, ids, zygote, python, suites))
+
+    try:
+        pool.serve_kept(settings, ids, serve)
     finally:
         if zygote is not None:
             zygote.close()

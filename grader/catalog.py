@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.config import ConfigError, tomllib
+from grader.config import ConfigError, read_toml, tomllib
 
 KINDS = ("code", "choice", "written", "project")
 
@@ -56,7 +56,7 @@ class Exercise:
 def load_exercise(folder: Path) -> Exercise:
     spec = folder / "exercise.toml"
     try:
-        data = tomllib.loads(spec.read_text(encoding="utf-8"))
+        data = read_toml(spec)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{spec}: {exc}") from None
     missing = [key for key in ("id", "title", "kind", "points", "names") if key not in data]

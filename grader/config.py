@@ -5,6 +5,7 @@ reported as such instead of surfacing later as an odd timeout.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import os
 import sys
@@ -17,6 +18,19 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+_TOML_CACHE: dict = {}
+
+
+def read_toml(path: Path) -> dict:
+    """A TOML file's data, parsed once per process while the file is unchanged (a grading worker reads the
+    same exercise specs, rubrics and keys for every submission).  Each caller gets its own copy.  Raises
+    OSError and tomllib.TOMLDecodeError as reading and parsing would."""
+    stat = os.stat(path)
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _TOML_CACHE:
+        _TOML_CACHE[key] = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return copy.deepcopy(_TOML_CACHE[key])
 
 
 class ConfigError(ValueError):

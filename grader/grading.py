@@ -34,11 +34,24 @@ def data_loaders() -> dict:
     return {"mnist_sample": sample, "mnist_full": full}
 
 
+def suite_plan(settings: Settings, exercises: list[Exercise], mode: str = "grade"):
+    """The suite files a grading pass runs, and why hidden ones are left out (None when they are not)."""
+    if mode != "grade":
+        return suite_files(exercises, None), None
+    if not settings.solutions_dir.is_dir():
+        return (suite_files(exercises, None),
+                f"solutions folder {settings.solutions_dir} not found: only public tests ran")
+    return suite_files(exercises, settings.solutions_dir), None
+
+
 def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise_ids: list[str] | None = None,
-          name: str | None = None, python: str | None = None, on_case=None, zygote=None) -> SubmissionResult:
+          name: str | None = None, python: str | None = None, on_case=None, zygote=None,
+          suites=None) -> SubmissionResult:
     """Grade *path*.  ``mode="check"`` runs only the public tests (what a student can run themselves).
 
-    With a ``zygote`` (see ``grader.sandbox.warm``) the sandbox is forked warm instead of started cold.
+    With a ``zygote`` (see ``grader.sandbox.warm``) the sandbox is forked warm instead of started cold.  With
+    ``suites`` (a ``runner.KeptSuites`` of the same files) the tests run in that kept pytest session instead of
+    a session of their own.
     """
     began = time.perf_counter()
     catalog = load_catalog(settings.exercises_dir)
@@ -58,18 +71,20 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
         if cell.exercise is not None and cell.exercise not in known:
             result.notes.append(f"cell {cell.index} is marked as exercise {cell.exercise!r}, which this assignment "
                                 "does not have: the cell was run with the rest of the notebook")
-    solutions = settings.solutions_dir if mode == "grade" else None
-    if mode == "grade" and not settings.solutions_dir.is_dir():
-        result.grader_errors.append(f"solutions folder {settings.solutions_dir} not found: only public tests ran")
-        solutions = None
-    files = suite_files(exercises, solutions)
+    files, problem = suite_plan(settings, exercises, mode)
+    solutions = settings.solutions_dir if mode == "grade" and not problem else None
+    if problem:
+        result.grader_errors.append(problem)
     session = Session(sub, settings.limits, device, settings.max_restarts, python, zygote=zygote)
     plugin = None
     choices: dict = {}
     try:
         session.start()
         tests_began = time.perf_counter()
-        plugin = run_suites(session, sub, files, device, data_loaders(), on_case)
+        if suites is not None and suites.files == files:
+            plugin = suites.run(session, sub, on_case)
+        else:
+            plugin = run_suites(session, sub, files, device, data_loaders(), on_case)
         choices = {ex.id: _read_choice(ex, session) for ex in exercises if ex.choice}
         result.timings["tests"] = round(time.perf_counter() - tests_began, 3)
     except Exception as exc:  # noqa: BLE001 - the grader's own failure must not lose the batch

@@ -57,13 +57,13 @@ def _read_code(path: str, exercise_ids) -> str:
     return "\n\n".join(cell.source for cell in sub.cells)[:400_000]
 
 
-def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python) -> Done:
+def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python, suites=None) -> Done:
     """Grade one submission in this process; any failure of the grader's own becomes part of the reply."""
     from grader.grading import grade
 
     try:
         result = grade(task.path, settings, exercise_ids=exercise_ids, name=task.student, zygote=zygote,
-                       python=python)
+                       python=python, suites=suites)
         usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result.timings["grader_rss_mb"] = round(usage, 1)
         result.timings["grader_threads"] = _torch_threads()
@@ -88,6 +88,19 @@ def prepare(threads: int) -> None:
     import pytest  # noqa: F401 - what every suite's first session would otherwise import on the clock
     import grader.grading  # noqa: F401
     import grader.judge.api  # noqa: F401
+
+
+def serve_kept(settings: Settings, exercise_ids, serve) -> None:
+    """Call ``serve(suites)`` inside one pytest session holding this batch's suites (None if they cannot be
+    kept); each submission then skips pytest's start and collection."""
+    from grader.catalog import load_catalog, select
+    from grader.config import resolve_device
+    from grader.grading import data_loaders, suite_plan
+    from grader.judge.runner import keep_suites
+
+    exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
+    files, _ = suite_plan(settings, exercises)
+    keep_suites(files, resolve_device(settings.device), data_loaders(), serve)
 
 
 def _torch_threads() -> int:
@@ -117,12 +130,16 @@ def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, thr
     if problem:
         conn.send(("note", f"warm sandboxes unavailable, starting each one cold: {problem}"))
     conn.send(("ready", zygote.why_not if zygote else "cold"))
-    try:
+
+    def serve(suites) -> None:
         while True:
             task = conn.recv()
             if task is None:
                 break
-            conn.send(("done", grade_task(task, settings, exercise_ids, zygote, python)))
+            conn.send(("done", grade_task(task, settings, exercise_ids, zygote, python, suites)))
+
+    try:
+        serve_kept(settings, exercise_ids, serve)
     except (EOFError, KeyboardInterrupt):
         pass
     finally:

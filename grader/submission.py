@@ -55,6 +55,8 @@ class Submission:
     notes: list[str] = field(default_factory=list)
     load_error: str | None = None
     answers: dict[str, str] = field(default_factory=dict)  # written answers by exercise id (markdown cells)
+    # Each cell's syntax tree, parsed on first use: suites ask for definitions a dozen times per submission.
+    _trees: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def source(self) -> str:
@@ -67,7 +69,9 @@ class Submission:
         """The last top-level ``def``/``class``/assignment of *name* in the submission (static, not run)."""
         found = None
         for cell in self.cells:
-            tree = _parse(cell.source)
+            if cell.index not in self._trees:
+                self._trees[cell.index] = _parse(cell.source)
+            tree = self._trees[cell.index]
             if tree is None:
                 continue
             for node in tree.body:

@@ -13,14 +13,14 @@ from __future__ import annotations
 from itertools import combinations
 from pathlib import Path
 
-from grader.config import tomllib
+from grader.config import read_toml
 from grader.results import CaseResult, Outcome, Visibility
 
 NAME = "your choice"
 
 
 def load_key(path: Path) -> dict:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = read_toml(path)
     if "answer" not in data:
         raise ValueError(f"{path} has no 'answer'")
     return data

@@ -47,11 +47,23 @@ class SubmissionClient:
     def harness(self, function: str, timeout: float | None = None, device: str | None = None, **params):
         """Run ``function`` from the exercise's public ``harness.py`` inside the sandbox (on *device*, or the
         grading device)."""
-        source = self.exercise.harness.read_text(encoding="utf-8")
+        source = _harness_source(self.exercise.harness)
         return self._backend.harness(source, function, timeout=timeout, device=device or self.device, **params)
 
     def definition(self, name: str):
         return self.submission.definition(name)
+
+
+def _harness_source(path: Path) -> str:
+    """An exercise's harness module, read once per grading process while unchanged (suites call it often)."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _HARNESS_SOURCES:
+        _HARNESS_SOURCES[key] = path.read_text(encoding="utf-8")
+    return _HARNESS_SOURCES[key]
+
+
+_HARNESS_SOURCES: dict = {}
 
 
 class Recorder:
@@ -86,21 +98,30 @@ class GraderPlugin:
     def __init__(self, backend, submission, exercises: dict[Path, tuple[Exercise, Visibility]], device: str,
                  data_loaders: dict | None = None, on_case=None):
         # Instance attributes must not share a name with a fixture: pytest would take them for fixtures.
+        self.by_path = {p.resolve(): v for p, v in exercises.items()}
+        self._by_item_path: dict[str, tuple[Exercise, Visibility]] = {}
+        self._device = device
+        self._data_loaders = data_loaders or {}
+        self._data_cache: dict = {}  # kept for the whole session: a kept session loads the data once
+        self.begin(backend, submission, on_case)
+
+    def begin(self, backend, submission, on_case=None) -> None:
+        """Point the fixtures at the next submission, with fresh containers for its cases (a kept session runs
+        the same tests again for each submission; see ``runner.keep_suites``)."""
         self._backend = backend
         self._sub = submission
-        self.by_path = {p.resolve(): v for p, v in exercises.items()}
-        self._device = device
+        self._on_case = on_case  # progress callback(exercise_id, case name)
         self.cases: dict[str, list[CaseResult]] = {}
         self.artifacts: dict[str, dict] = {}
         self._names_checked: dict[str, str | None] = {}
-        self._data_loaders = data_loaders or {}
-        self._data_cache: dict = {}
         self.grader_errors: list[str] = []
-        self._on_case = on_case  # progress callback(exercise_id, case name)
 
     # ---------------------------------------------------------------------------------------- fixtures
     def _exercise_of(self, item) -> tuple[Exercise, Visibility]:
-        return self.by_path[Path(str(item.path)).resolve()]
+        key = str(item.path)
+        if key not in self._by_item_path:  # resolving a path costs a few system calls; tests ask many times
+            self._by_item_path[key] = self.by_path[Path(key).resolve()]
+        return self._by_item_path[key]
 
     @pytest.fixture
     def submission(self, request):

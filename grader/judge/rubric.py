@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.config import tomllib
+from grader.config import read_toml
 from grader.results import CaseResult, Outcome, Visibility
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -45,7 +45,7 @@ def _phrase(text: str) -> list[str]:
 
 
 def load_rubric(path: Path) -> Rubric:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = read_toml(path)
 
     def concepts(key: str) -> list[Concept]:
         out = []

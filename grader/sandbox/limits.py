@@ -157,10 +157,15 @@ class PidsCgroup:
             pass
 
     def remove(self) -> None:
-        for _ in range(50):
+        pause = 0.001
+        deadline = time.monotonic() + 1.0
+        while True:
             try:
                 self.path.rmdir()
                 return
             except OSError:
+                if time.monotonic() > deadline:
+                    break
                 self.kill_all()
-                time.sleep(0.02)
+                time.sleep(pause)  # killed processes leave within a few ms; start short, back off
+                pause = min(pause * 2, 0.05)

@@ -147,9 +147,17 @@ class _Forked:
     def wait(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while self.poll() is None:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise subprocess.TimeoutExpired("sandbox", timeout)
-            time.sleep(0.01)
+            status = self._status
+            if status is None:
+                time.sleep(min(left, 0.01))
+                continue
+            try:  # woken by the status line itself, not by a fixed tick (a tick cost every submission 10 ms)
+                select.select([status], [], [], min(left, 0.1))
+            except (OSError, ValueError):  # closed by a concurrent poll: the next poll says why
+                time.sleep(min(left, 0.001))
 
     def kill(self) -> None:
         try:
