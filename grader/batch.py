@@ -192,23 +192,15 @@ def _entries(inputs: list, work: Path, batch: Batch) -> list[Entry]:
 
 def _run_here(tasks, settings, ids, python, warm, record) -> None:
     """Serial grading in this process, still with a warm zygote for the sandboxes."""
-    from grader.config import resolve_device
-    from grader.sandbox.warm import Zygote
-
-    zygote = None
-    if warm and tasks:
-        try:
-            zygote = Zygote(settings.limits, resolve_device(settings.device), python).launch()
-        except Exception:  # noqa: BLE001 - cold sandboxes still grade correctly
-            zygote = None
+    if not tasks:
+        return
+    launched = pool.launch_zygote(settings, python, warm)
+    zygote = launched[0]
     pool.prepare(pool.default_jobs())
-    if zygote is not None:
-        try:
-            zygote.wait_ready()
-        except Exception:  # noqa: BLE001
-            zygote.close()
-            zygote = None
+
     def serve(suites) -> None:
+        nonlocal zygote
+        zygote = pool.zygote_ready(*launched)[0]
         for task in tasks:
             record(pool.grade_task(task, settings, ids, zygote, python, suites))
 

@@ -32,15 +32,17 @@ class Exported:
 
 
 def starter_code(settings: Settings) -> str:
-    """The code every student was given, so similarity never counts it as copying."""
-    import nbformat
+    """The code every student was given, so similarity never counts it as copying.
+
+    Read by the same loader as each student's code (``pool._read_code``), so both sides are cut the same way.
+    """
+    from grader import submission as submission_mod
 
     workbook = settings.exercises_dir / "workbook.ipynb"
-    try:
-        nb = nbformat.read(workbook, as_version=4)
-    except (OSError, ValueError):
+    if not workbook.is_file():
         return ""
-    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    sub = submission_mod.load(workbook, {})
+    return "" if sub.load_error else "\n\n".join(cell.source for cell in sub.cells)
 
 
 def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignment: str = DEFAULT_ASSIGNMENT,

@@ -110,28 +110,16 @@ def _torch_threads() -> int:
 
 
 def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, threads: int) -> None:
-    from grader.config import resolve_device
-    from grader.sandbox.warm import Zygote
-
-    zygote = None
-    problem = ""
-    if warm:
-        try:
-            zygote = Zygote(settings.limits, resolve_device(settings.device), python).launch()
-        except Exception as exc:  # noqa: BLE001 - cold sandboxes still grade correctly, only slower
-            problem = str(exc)
+    zygote, problem = launch_zygote(settings, python, warm)
     prepare(threads)
-    if zygote is not None:
-        try:
-            zygote.wait_ready()
-        except Exception as exc:  # noqa: BLE001
-            zygote.close()
-            zygote, problem = None, str(exc)
-    if problem:
-        conn.send(("note", f"warm sandboxes unavailable, starting each one cold: {problem}"))
-    conn.send(("ready", zygote.why_not if zygote else "cold"))
 
     def serve(suites) -> None:
+        # The suites were collected while the zygote booted; now it must be ready.
+        nonlocal zygote, problem
+        zygote, problem = zygote_ready(zygote, problem)
+        if problem:
+            conn.send(("note", f"warm sandboxes unavailable, starting each one cold: {problem}"))
+        conn.send(("ready", zygote.why_not if zygote else "cold"))
         while True:
             task = conn.recv()
             if task is None:
@@ -149,6 +137,31 @@ def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, thr
     # saves the batch a quarter of a second at the end.
     conn.close()
     os._exit(0)
+
+
+def launch_zygote(settings: Settings, python, warm: bool):
+    """Start this process's zygote booting, without waiting for it: (zygote or None, why not)."""
+    from grader.config import resolve_device
+    from grader.sandbox.warm import Zygote
+
+    if not warm:
+        return None, ""
+    try:
+        return Zygote(settings.limits, resolve_device(settings.device), python).launch(), ""
+    except Exception as exc:  # noqa: BLE001 - cold sandboxes still grade correctly, only slower
+        return None, str(exc)
+
+
+def zygote_ready(zygote, problem: str):
+    """Wait for a launched zygote: (zygote, "") when it is ready, (None, why) when it failed and was closed."""
+    if zygote is None:
+        return None, problem
+    try:
+        zygote.wait_ready()
+        return zygote, problem
+    except Exception as exc:  # noqa: BLE001
+        zygote.close()
+        return None, str(exc)
 
 
 class _Worker:

@@ -155,12 +155,14 @@ class GraderPlugin:
 
     def _check_names(self, exercise: Exercise) -> str | None:
         if exercise.id not in self._names_checked:
-            # The choice variable is scored on its own; a missing choice must not hide the code answers.
-            names = [n for n in exercise.names if not exercise.choice or n != exercise.choice["name"]]
-            found = self._backend.has(names) if names else {}
-            absent = [n for n in names if found.get(n) is None]
-            self._names_checked[exercise.id] = (
-                f"{', '.join(absent)} {'is' if len(absent) == 1 else 'are'} not defined" if absent else None)
+            # One request for every exercise of the run: a round trip to the sandbox costs more than the answer.
+            wanted = {ex.id: _graded_names(ex) for ex, _ in self.by_path.values()}
+            everything = sorted({n for names in wanted.values() for n in names})
+            found = self._backend.has(everything) if everything else {}
+            for exercise_id, names in wanted.items():
+                absent = [n for n in names if found.get(n) is None]
+                self._names_checked[exercise_id] = (
+                    f"{', '.join(absent)} {'is' if len(absent) == 1 else 'are'} not defined" if absent else None)
         return self._names_checked[exercise.id]
 
     # ---------------------------------------------------------------------------------------- hooks
@@ -239,6 +241,12 @@ class GraderPlugin:
             case.message = "the grader could not run this check (this is not your fault; tell your instructor)"
             self.grader_errors.append(f"{name}: {type(exc).__name__}: {exc}"[:500])
         return case
+
+
+def _graded_names(exercise: Exercise) -> list[str]:
+    """The names an exercise's code tests need; its choice variable is scored on its own, so a missing choice
+    must not hide the code answers."""
+    return [n for n in exercise.names if not exercise.choice or n != exercise.choice["name"]]
 
 
 def _case_name(item) -> str:
