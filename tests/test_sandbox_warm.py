@@ -94,6 +94,29 @@ def test_each_fork_is_warm_and_starts_with_nothing_of_the_one_before(zygote):
         second.close()
 
 
+TORCH_PROBE = """
+import threading, torch
+def draws():
+    return {"seed": torch.initial_seed(), "rand": torch.rand(4).tolist(), "randn": torch.randn(2, 2).tolist(),
+            "threads": threading.active_count(), "torch_threads": torch.get_num_threads()}
+"""
+
+
+def test_forks_draw_their_own_torch_numbers_and_start_no_threads_a_fresh_process_would_not(zygote):
+    """A fresh process seeds torch from the OS, so two students' unseeded draws differ; forks must too.  The
+    zygote's priming (worker.prime) must leave no thread behind."""
+    first, second, cold = run(zygote, TORCH_PROBE), run(zygote, TORCH_PROBE), run(None, TORCH_PROBE)
+    try:
+        assert first.warm and second.warm and not cold.warm
+        a, b, c = call(first, "draws"), call(second, "draws"), call(cold, "draws")
+        assert a["seed"] != b["seed"] and a["rand"] != b["rand"] and a["randn"] != b["randn"]
+        assert (a["threads"], a["torch_threads"]) == (b["threads"], b["torch_threads"]) == \
+            (c["threads"], c["torch_threads"])
+    finally:
+        for proc in (first, second, cold):
+            proc.close()
+
+
 @namespaced
 def test_a_sandbox_cannot_signal_or_read_another_or_the_zygote(zygote):
     victim = run(zygote)

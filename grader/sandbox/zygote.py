@@ -110,6 +110,9 @@ def _reseed() -> None:
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed()
+    torch = sys.modules.get("torch")
+    if torch is not None:  # a fresh process's torch seeds itself from the OS too
+        torch.seed()
 
 
 def _child(request: dict, fds: list[int], serve) -> None:
