@@ -60,3 +60,10 @@ def test_result_round_trips_through_json(make_script, grade_it):
     result = grade_it(make_script(RIGHT_Q04), ["q04"])
     again = SubmissionResult.from_dict(json.loads(json.dumps(result.to_dict())))
     assert again.to_dict() == result.to_dict()
+
+
+def test_timings_split_the_sandbox_wait_from_the_rest(make_script, grade_it):
+    result = grade_it(make_script(RIGHT_Q04), ["q04"])
+    cases = [c for c in result.exercise("q04").cases if c.name != "written answer"]
+    assert result.timings["sandbox_requests"] >= len(cases)  # every code case asks the sandbox at least once
+    assert 0 < result.timings["sandbox_wait"] < result.timings["tests"]

@@ -10,6 +10,8 @@ from grader.report.units import timing
     ("peak_rss_mb", 198.4, "198 MB"),
     ("sandbox_restarts", 2, "2"),
     ("grader_threads", 1, "1"),
+    ("sandbox_requests", 459, "459"),
+    ("sandbox_wait", 0.4567, "0.46 s"),
     ("warm_start", 1, "yes"),
     ("warm_start", 0, "no"),
 ])

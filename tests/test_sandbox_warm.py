@@ -103,8 +103,8 @@ def draws():
 
 
 def test_forks_draw_their_own_torch_numbers_and_start_no_threads_a_fresh_process_would_not(zygote):
-    """A fresh process seeds torch from the OS, so two students' unseeded draws differ; forks must too.  The
-    zygote's priming (worker.prime) must leave no thread behind."""
+    """A fresh process seeds torch from the OS, so two students' unseeded draws differ; forks must too, and
+    they inherit no thread a fresh process would not have."""
     first, second, cold = run(zygote, TORCH_PROBE), run(zygote, TORCH_PROBE), run(None, TORCH_PROBE)
     try:
         assert first.warm and second.warm and not cold.warm

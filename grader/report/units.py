@@ -1,6 +1,6 @@
 """Units for the numbers in ``SubmissionResult.timings``: seconds, plus counts, sizes and flags named by key."""
 
-COUNTS = ("restarts", "threads")  # key suffixes of whole numbers
+COUNTS = ("restarts", "threads", "requests")  # key suffixes of whole numbers
 FLAGS = ("warm_start",)  # keys of yes/no values stored as 1/0
 
 

@@ -139,6 +139,17 @@ class Session:
 
     # ------------------------------------------------------------------------------------------ requests
     def request(self, payload: dict, timeout: float | None = None):
+        """One question to the sandbox; its round trip is added to ``timings["sandbox_wait"]`` (the student's
+        code on the suite's inputs, the harness and the transfer: what a report splits from the grader's own
+        checking time)."""
+        began = time.perf_counter()
+        try:
+            return self._request(payload, timeout)
+        finally:
+            self.timings["sandbox_wait"] = self.timings.get("sandbox_wait", 0.0) + time.perf_counter() - began
+            self.timings["sandbox_requests"] = self.timings.get("sandbox_requests", 0) + 1
+
+    def _request(self, payload: dict, timeout: float | None = None):
         if self._proc is None or self._proc.proc is None or self._proc.proc.poll() is not None:
             if not self._run_notebook(time.monotonic() + self.limits.timeout * 3):
                 raise StudentCrash("the notebook could not be run again after an earlier crash")

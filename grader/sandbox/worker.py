@@ -217,49 +217,11 @@ def warm_up() -> None:
         pass
 
 
-def prime() -> None:
-    """Run once in the zygote what nearly every chapter-4 notebook runs, so each fork starts with torch's lazy
-    set-up done (kernels looked up, autograd and nn initialised, the DataLoader modules imported): every
-    sandbox would otherwise pay it again.
-
-    Tiny tensors only, so no thread pool is started before a fork; an explicit generator, so the global random
-    state each fork inherits is exactly a fresh process's.
-    """
-    try:
-        import torch
-        from torch import nn
-        from torch.utils.data import DataLoader
-    except ImportError:
-        return
-    g = torch.Generator().manual_seed(0)
-    x = torch.rand(8, 28, 28, generator=g)
-    mean = x.mean(0)
-    ((x - mean).abs().mean((-1, -2)) < ((x - mean) ** 2).mean((-1, -2)).sqrt()).float().mean()
-    torch.stack([x[0], x[1]]).view(-1, 28 * 28).float().clamp(0, 1)
-    torch.where(x[:, 0, 0] > 0.5, 1 - x[:, 0, 0], x[:, 0, 0]).sum().item()
-    w = torch.randn(28 * 28, 1, generator=g).requires_grad_()
-    b = torch.randn(1, generator=g).requires_grad_()
-    out = (x.view(-1, 28 * 28) @ w + b).sigmoid()
-    loss = torch.where(torch.ones(8, 1) == 1, 1 - out, out).mean()
-    loss.backward()
-    with torch.no_grad():
-        w -= w.grad * 0.1
-    w.grad.zero_()
-    model = nn.Sequential(nn.Linear(28 * 28, 4), nn.ReLU(), nn.Linear(4, 1))
-    model(x.view(-1, 28 * 28)).relu().mean().backward()
-    list(zip(*next(iter(DataLoader(list(zip(x, range(8))), batch_size=4)))))
-    torch.tensor([[1, 2], [3, 4]]).float().abs().tolist()
-
-
 def main() -> None:
     if sys.argv[1] == "--zygote":  # the zygote raises no walls itself: each fork raises its own
         import zygote
 
         warm_up()
-        try:
-            prime()
-        except Exception:  # noqa: BLE001 - priming is only a head start; forks still work without it
-            pass
         zygote.serve_forks(int(sys.argv[2]), serve)
         return
     if "--walls" in sys.argv:  # before torch is imported, before any request is read
