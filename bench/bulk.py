@@ -528,6 +528,23 @@ def _goal(value, goal, better) -> str:
     return "met" if met else "NOT met"
 
 
+def _split(results) -> list[tuple[str, float]]:
+    """Where a submission's time goes, from result.json timings (mean per submission that ran its tests)."""
+    keys = ("total", "notebook", "tests", "sandbox_wait")
+    rows = [r.get("timings", {}) for r in results]
+    rows = [t for t in rows if all(k in t for k in keys)]
+    if not rows:
+        return []
+
+    def mean(f) -> float:
+        return sum(f(t) for t in rows) / len(rows)
+    return [("notebook run incl. sandbox start", mean(lambda t: t["notebook"])),
+            ("waiting on the sandbox during the suites (student functions, harness, transfer)",
+             mean(lambda t: t["sandbox_wait"])),
+            ("the grader's own pytest and checks", mean(lambda t: t["tests"] - t["sandbox_wait"])),
+            ("loading, scoring, result", mean(lambda t: t["total"] - t["notebook"] - t["tests"]))]
+
+
 def _worker_mb(row: dict) -> float | None:
     parts = [row.get(k) for k in ("grader_rss_mb", "zygote_rss_mb", "sandbox_peak_rss_mb")]
     return sum(float(p) for p in parts if p is not None) if any(p is not None for p in parts) else None
@@ -648,6 +665,9 @@ def main() -> None:
         print(f"at -j 1, {inside:.2f} s of the wall went to the submissions themselves (result.json `total`) and "
               f"{j1['wall'] - inside:.2f} s to starting up and finishing (workers, zygote, gradebook): a fixed cost "
               "that a small N spreads over few submissions")
+        split = _split(j1["results"].values())
+        if split:
+            print("  per submission at -j 1: " + ", ".join(f"{label} {value:.3f} s" for label, value in split))
 
     # Ratios and goals
     overhead = (j1["wall"] - script["own_total"]) / n if (j1 and script) else None
@@ -703,6 +723,8 @@ def main() -> None:
             figures[key] = {k: v for k, v in run.items() if k != "results"}
     if nbg:
         figures["nbgrader"] = nbg
+    if j1 and j1["results"]:
+        figures["ours_j1_split_per_submission_s"] = dict(_split(j1["results"].values()))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
