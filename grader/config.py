@@ -19,18 +19,24 @@ except ModuleNotFoundError:  # Python 3.10
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-_TOML_CACHE: dict = {}
+_FILE_CACHE: dict = {}
+
+
+def read_cached(path: Path, parse=None):
+    """A file's text (or ``parse(text)``), read once per process while the file is unchanged: a grading worker
+    reads the same exercise specs, rubrics, keys and harness modules for every submission.  Raises OSError (and
+    whatever *parse* raises) as reading would."""
+    stat = os.stat(path)
+    key = (str(path), stat.st_mtime_ns, stat.st_size, parse)
+    if key not in _FILE_CACHE:
+        text = Path(path).read_text(encoding="utf-8")
+        _FILE_CACHE[key] = parse(text) if parse else text
+    return _FILE_CACHE[key]
 
 
 def read_toml(path: Path) -> dict:
-    """A TOML file's data, parsed once per process while the file is unchanged (a grading worker reads the
-    same exercise specs, rubrics and keys for every submission).  Each caller gets its own copy.  Raises
-    OSError and tomllib.TOMLDecodeError as reading and parsing would."""
-    stat = os.stat(path)
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _TOML_CACHE:
-        _TOML_CACHE[key] = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return copy.deepcopy(_TOML_CACHE[key])
+    """A TOML file's data through :func:`read_cached`; each caller gets its own copy to change."""
+    return copy.deepcopy(read_cached(path, tomllib.loads))
 
 
 class ConfigError(ValueError):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from grader.catalog import Exercise
+from grader.config import read_cached
 from grader.data import DataError
 from grader.judge.api import Failure
 from grader.results import CaseResult, Outcome, Visibility
@@ -47,23 +48,11 @@ class SubmissionClient:
     def harness(self, function: str, timeout: float | None = None, device: str | None = None, **params):
         """Run ``function`` from the exercise's public ``harness.py`` inside the sandbox (on *device*, or the
         grading device)."""
-        source = _harness_source(self.exercise.harness)
+        source = read_cached(self.exercise.harness)
         return self._backend.harness(source, function, timeout=timeout, device=device or self.device, **params)
 
     def definition(self, name: str):
         return self.submission.definition(name)
-
-
-def _harness_source(path: Path) -> str:
-    """An exercise's harness module, read once per grading process while unchanged (suites call it often)."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if key not in _HARNESS_SOURCES:
-        _HARNESS_SOURCES[key] = path.read_text(encoding="utf-8")
-    return _HARNESS_SOURCES[key]
-
-
-_HARNESS_SOURCES: dict = {}
 
 
 class Recorder:
