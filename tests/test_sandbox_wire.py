@@ -97,3 +97,55 @@ def test_malformed_frames_are_errors_not_crashes():
 def test_a_torch_shape_crosses_as_a_tuple_of_ints():
     back = wire.decode(wire.encode(torch.zeros(2, 3, 0).shape))
     assert back == (2, 3, 0) and type(back) is tuple
+
+
+@pytest.mark.parametrize("value", [
+    np.zeros((2, 0, 3), dtype=np.float32), np.array(True), np.array([True, False, True]),
+    np.arange(24, dtype=np.int16).reshape(2, 3, 4)[:, ::2],  # not contiguous: sent as a contiguous copy
+    torch.tensor(3.5, dtype=torch.float16), torch.arange(10.0)[::3],
+])
+def test_odd_shaped_arrays_round_trip(value):
+    back = wire.decode(wire.encode(value))
+    plain = value.numpy() if isinstance(value, torch.Tensor) else value
+    back = back.numpy() if isinstance(back, torch.Tensor) else back
+    assert back.dtype == plain.dtype and back.shape == plain.shape and (back == plain).all()
+
+
+def test_decoded_values_never_share_memory_with_the_frame():
+    """Frames are read into reusable buffers and decoded from views: what comes out must be a copy."""
+    frame = bytearray(wire.encode({"t": torch.ones(3), "b": b"abc"}))
+    back = wire.decode(frame)
+    frame[:] = bytes(len(frame))  # wipe the buffer after decoding
+    assert torch.equal(back["t"], torch.ones(3)) and back["b"] == b"abc" and type(back["b"]) is bytes
+    assert back["t"].add_(1).sum() == 6  # writable, not a read-only view
+
+
+def test_a_large_frame_crosses_a_pipe_in_pieces_and_arrives_whole():
+    """Larger than the pipe: the writer blocks part-way, the reader reads it in several pieces."""
+    import os
+    import threading
+
+    value = {"images": np.random.default_rng(0).integers(0, 255, (3000, 28, 28), dtype=np.uint8),
+             "small": [1, 2.5, "x"], "many": [torch.full((2,), float(i)) for i in range(600)]}
+    read_fd, write_fd = os.pipe()
+    writer = threading.Thread(target=wire.write_frame, args=(write_fd, value))
+    writer.start()
+    try:
+        back = wire.read_frame(read_fd)
+    finally:
+        writer.join()
+        os.close(read_fd)
+        os.close(write_fd)
+    assert (back["images"] == torch.from_numpy(value["images"])).all() and back["small"] == [1, 2.5, "x"]
+    assert len(back["many"]) == 600 and all(float(t[0]) == i for i, t in enumerate(back["many"]))
+
+
+def test_a_closed_channel_ends_a_read_part_way():
+    import os
+
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, b"\x00\x00\x00\x00\x00\x00\x01\x00" + b"x" * 10)  # promises 256 bytes, sends 10
+    os.close(write_fd)
+    with pytest.raises(EOFError):
+        wire.read_frame(read_fd)
+    os.close(read_fd)

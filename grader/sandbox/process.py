@@ -390,11 +390,9 @@ class SandboxProcess:
     def send(self, request: dict) -> None:
         """Send one request; its sequence number must come back on every reply to it (see :meth:`receive`)."""
         self._seq += 1
-        payload = wire.encode({**request, "seq": self._seq})
-        data = memoryview(_LEN.pack(len(payload)) + payload)
+        parts = wire.encode_parts({**request, "seq": self._seq})
         try:
-            while data:
-                data = data[os.write(self._req, data):]
+            wire.write_parts(self._req, [_LEN.pack(sum(len(p) for p in parts))] + parts)
         except (BrokenPipeError, OSError) as exc:
             raise self._ended(f"the sandbox stopped reading ({exc.__class__.__name__})") from None
 
@@ -418,9 +416,11 @@ class SandboxProcess:
                                "channel)", "protocol")
         return reply
 
-    def _read(self, size: int, deadline: float) -> bytes:
-        chunks, remaining = [], size
-        while remaining:
+    def _read(self, size: int, deadline: float):
+        """Exactly *size* bytes of the reply channel, or SandboxError when the deadline passes or the sandbox
+        ends.  A reply that arrives in pieces is read into one buffer, so a large one is not copied to join them."""
+        buffer, view, got = b"", None, 0
+        while got < size:
             left = deadline - time.monotonic()
             if left <= 0:
                 crowded = self._crowded()
@@ -431,12 +431,20 @@ class SandboxProcess:
                 if self.killed_for:  # the memory watchdog fired
                     raise self._ended("killed")
                 continue
-            chunk = os.read(self._rep, min(remaining, 1 << 20))
-            if not chunk:
+            if view is None:
+                chunk = os.read(self._rep, size)
+                if len(chunk) == size:
+                    return chunk
+                buffer = bytearray(size)
+                view = memoryview(buffer)
+                view[:len(chunk)] = chunk
+                count = len(chunk)
+            else:
+                count = os.readv(self._rep, [view[got:]])
+            if not count:
                 raise self._ended("the sandbox process ended")
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+            got += count
+        return buffer
 
     def _ended(self, what: str) -> SandboxError:
         if self.proc:

@@ -48,13 +48,22 @@ class Limits:
 
 def encode(value) -> bytes:
     """Encode *value* as one frame; raise WireError for anything that is not plain data."""
-    blobs: list[bytes] = []
+    return b"".join(encode_parts(value))
+
+
+def encode_parts(value) -> list:
+    """The frame of *value* as a list of buffers, for a gathering write (:func:`write_parts`).
+
+    Array bytes stay views of the arrays themselves: a 10 MB batch of images is copied once, by the kernel into
+    the pipe, instead of three times on its way to one joined string.
+    """
+    blobs: list = []
     header = json.dumps(_to_tree(value, blobs, 0), separators=(",", ":"), allow_nan=False).encode()
     parts = [_HEADER.pack(len(header)), header]
     for blob in blobs:
         parts.append(_BLOB.pack(len(blob)))
         parts.append(blob)
-    return b"".join(parts)
+    return parts
 
 
 def _to_tree(value, blobs: list[bytes], depth: int):
@@ -111,7 +120,8 @@ def _array_meta(array, blobs: list[bytes]) -> dict:
     dtype = str(array.dtype)
     if dtype not in ARRAY_DTYPES:
         raise WireError(f"numpy arrays of dtype {dtype} cannot be sent")
-    blobs.append(np.ascontiguousarray(array).tobytes())
+    flat = np.ascontiguousarray(array).reshape(-1)
+    blobs.append(memoryview(flat.view(np.uint8)) if flat.size else b"")
     return {"dtype": dtype, "shape": list(array.shape), "blob": len(blobs) - 1}
 
 
@@ -147,9 +157,11 @@ def to_device(value, device: str | None):
 
 # ----------------------------------------------------------------------------------------------- decoding
 
-def decode(frame: bytes, limits: Limits | None = None, tensors: bool = True):
-    """Decode one frame.  Tensors become ``torch.Tensor`` when *tensors* is true, else numpy arrays."""
+def decode(frame, limits: Limits | None = None, tensors: bool = True):
+    """Decode one frame (bytes or a buffer).  Tensors become ``torch.Tensor`` when *tensors* is true, else numpy
+    arrays.  Every array is copied out of the frame, so the frame's buffer can be reused or freed at once."""
     limits = limits or Limits()
+    frame = memoryview(frame).cast("B") if not isinstance(frame, bytes) else frame
     if len(frame) > limits.max_bytes:
         raise WireError(f"value of {len(frame)} bytes exceeds the limit of {limits.max_bytes} bytes")
     if len(frame) < _HEADER.size:
@@ -162,10 +174,11 @@ def decode(frame: bytes, limits: Limits | None = None, tensors: bool = True):
         raise WireError(f"a value whose structure takes {header_len >> 20} MB (the limit is "
                         f"{limits.max_header_bytes >> 20} MB): return bulk data as an array or tensor")
     try:
-        tree = json.loads(frame[start:start + header_len])
+        tree = json.loads(bytes(frame[start:start + header_len]))
     except (ValueError, RecursionError) as exc:
         raise WireError(f"malformed frame header: {exc.__class__.__name__}") from None
     blobs = []
+    view = memoryview(frame)  # blobs are slices of the frame, not copies; arrays are copied once, in _array
     pos = start + header_len
     while pos < len(frame):
         if pos + _BLOB.size > len(frame):
@@ -174,7 +187,7 @@ def decode(frame: bytes, limits: Limits | None = None, tensors: bool = True):
         pos += _BLOB.size
         if pos + size > len(frame):
             raise WireError("truncated blob")
-        blobs.append(frame[pos:pos + size])
+        blobs.append(view[pos:pos + size])
         pos += size
     counter = [0]
     return _from_tree(tree, blobs, 0, limits, counter, tensors)
@@ -215,7 +228,7 @@ def _from_tree(tree, blobs, depth, limits: Limits, counter, tensors):
             raise WireError("malformed integer")
         return int(body)
     if tag == "$bytes":
-        return _blob(blobs, body)
+        return bytes(_blob(blobs, body))
     if tag in ("$nd", "$tensor"):
         return _array(body, blobs, tag == "$tensor" and tensors)
     raise WireError(f"unknown tag {tag[:20]!r}")
@@ -261,27 +274,54 @@ def _array(meta, blobs, as_tensor: bool):
 # ----------------------------------------------------------------------------------------------- streams
 
 def write_frame(fd: int, value) -> None:
-    """Write one length-prefixed frame to a file descriptor (handles partial writes)."""
+    """Write one length-prefixed frame to a blocking file descriptor."""
+    parts = encode_parts(value)
+    write_parts(fd, [_BLOB.pack(sum(len(p) for p in parts))] + parts)
+
+
+SMALL = 1 << 16  # frames below this are joined and read in one piece: fewer Python steps for the usual request
+
+
+def write_parts(fd: int, parts: list) -> None:
+    """Write every buffer of *parts* in order, with as few system calls as the kernel allows (partial writes and
+    the limit on buffers per call handled)."""
     import os
 
-    payload = encode(value)
-    data = memoryview(_BLOB.pack(len(payload)) + payload)
-    while data:
-        written = os.write(fd, data)
-        data = data[written:]
+    views = [memoryview(p).cast("B") for p in parts]
+    if sum(v.nbytes for v in views) < SMALL:
+        views = [memoryview(b"".join(views))]
+    # nbytes and truth tests, not len(): student code may have rebound builtins.len, and its sandbox must then
+    # still send what it encoded (a frame the grader refuses), not hang.
+    views = [v for v in views if v.nbytes]
+    while views:
+        written = os.writev(fd, views[:512])
+        while written:
+            if written >= views[0].nbytes:
+                written -= views[0].nbytes
+                del views[0]
+            else:
+                views[0] = views[0][written:]
+                written = 0
 
 
-def read_exact(fd: int, size: int) -> bytes:
+def read_exact(fd: int, size: int):
+    """Exactly *size* bytes from a blocking descriptor; a large frame is read straight into one buffer."""
     import os
 
-    chunks, remaining = [], size
-    while remaining:
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
+    chunk = os.read(fd, size)
+    if len(chunk) == size:
+        return chunk
+    if not chunk:
+        raise EOFError("channel closed")
+    buffer = bytearray(size)
+    buffer[:len(chunk)] = chunk
+    view, got = memoryview(buffer), len(chunk)
+    while got < size:
+        count = os.readv(fd, [view[got:]])
+        if not count:
             raise EOFError("channel closed")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+        got += count
+    return buffer
 
 
 def read_frame(fd: int, limits: Limits | None = None, tensors: bool = True):
