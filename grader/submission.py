@@ -69,6 +69,10 @@ class Submission:
         """The last top-level ``def``/``class``/assignment of *name* in the submission (static, not run)."""
         found = None
         for cell in self.cells:
+            # A cell that never spells the name cannot define it, so it need not be parsed (most cells, for most
+            # names).  Python folds identifiers to NFKC, so a cell with other than ASCII in it is always parsed.
+            if name not in cell.source and cell.source.isascii():
+                continue
             if cell.index not in self._trees:
                 self._trees[cell.index] = _parse(cell.source)
             tree = self._trees[cell.index]

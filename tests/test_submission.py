@@ -1,4 +1,5 @@
 """Loading submissions as students write them, and refusing bad files with a clear reason."""
+import ast
 import json
 
 import pytest
@@ -20,6 +21,23 @@ def test_cells_are_attributed_by_marker_metadata_or_defined_name(make_notebook):
     assert sub.load_error is None
     assert [c.exercise for c in sub.cells] == [None, "q09", "q26", "fr1", "q04"]
     assert sub.definition("double_odds").name == "double_odds"
+
+
+def test_definition_is_the_last_one_and_finds_names_python_folds(make_notebook):
+    """Cells that never spell a name are skipped unparsed; the last definition wins, whatever form it takes,
+    and a name written in other Unicode letters that Python folds to the same identifier (NFKC) still counts."""
+    path = make_notebook([
+        "def double_odds(nums):\n    return nums",
+        "x = 1",
+        "double_odds = lambda nums: nums",
+        "def \uff44ouble_odds(nums):\n    return [n * 2 for n in nums if n % 2]",  # fullwidth d
+        "def doubled_corner(t):\n    return t",
+    ])
+    sub = submission.load(path, NAMES)
+    found = sub.definition("double_odds")  # the fullwidth def, after the lambda that replaced the first def
+    assert isinstance(found, ast.FunctionDef) and "n * 2" in ast.unparse(found)
+    assert sub.definition("doubled_corner").name == "doubled_corner"
+    assert sub.definition("absent") is None
 
 
 def test_magics_and_shell_escapes_are_neutralised_and_reported(make_notebook):
