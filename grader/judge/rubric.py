@@ -69,9 +69,13 @@ def _word_matches(pattern: str, word: str) -> bool:
 
 def phrase_found(phrase: list[str], tokens: list[str]) -> bool:
     """The phrase's words in order, each within GAP other words of the previous one."""
-    for start, token in enumerate(tokens):
-        if not _word_matches(phrase[0], token):
-            continue
+    first = phrase[0]
+    if first.endswith("*"):  # where the phrase can start, found in one pass (a grade scores ~450 phrases)
+        stem = first[:-1]
+        starts = [i for i, token in enumerate(tokens) if token.startswith(stem)]
+    else:
+        starts = [i for i, token in enumerate(tokens) if token == first]
+    for start in starts:
         position, ok = start, True
         for pattern in phrase[1:]:
             window = tokens[position + 1: position + 2 + GAP]
