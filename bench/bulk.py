@@ -540,10 +540,7 @@ def _split(results) -> list[tuple[str, float]]:
 
     def mean(f) -> float:
         return sum(f(t) for t in rows) / len(rows)
-    ahead = sum(1 for t in rows if t.get("sandbox_ahead"))
-    start = (f"notebook run (sandbox started ahead for {ahead} of {len(rows)})" if ahead
-             else "notebook run incl. sandbox start")
-    return [(start, mean(lambda t: t["notebook"])),
+    return [("notebook run incl. sandbox start", mean(lambda t: t["notebook"])),
             ("waiting on the sandbox during the suites (student functions, harness, transfer)",
              mean(lambda t: t["sandbox_wait"])),
             ("the grader's own pytest and checks", mean(lambda t: t["tests"] - t["sandbox_wait"])),
@@ -644,8 +641,7 @@ def main() -> None:
               f"{_fmt(row['ours_j1_tests_s']):>6} {_fmt(row['sandbox_peak_rss_mb'], '.0f'):>7} "
               f"{_fmt(_worker_mb(row), '.0f'):>7} "
               f"{_fmt(row['ours_score_pct'], '.0f'):>7} {_fmt(row['nbgrader_score_pct'], '.0f'):>6}")
-    print("(times in seconds; ours-j1 split: notebk = notebook run (and the sandbox's start where not started ahead), "
-          "tests = suites; sbx = the "
+    print("(times in seconds; ours-j1 split: notebk = notebook run incl. sandbox start, tests = suites; sbx = the "
           "sandbox's peak RSS, wkr = grading process + zygote + sandbox; scores: share of code and choice points, "
           "written answers left out)")
 

@@ -201,13 +201,8 @@ def _run_here(tasks, settings, ids, python, warm, record) -> None:
     def serve(suites) -> None:
         nonlocal zygote
         zygote = pool.zygote_ready(*launched)[0]
-        spare = pool.spare_for(settings, python, zygote) if len(tasks) > 1 else None
-        try:
-            for task in tasks:
-                record(pool.grade_task(task, settings, ids, zygote, python, suites, spare))
-        finally:
-            if spare is not None:
-                spare.close()
+        for task in tasks:
+            record(pool.grade_task(task, settings, ids, zygote, python, suites))
 
     try:
         pool.serve_kept(settings, ids, serve)

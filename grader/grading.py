@@ -46,13 +46,12 @@ def suite_plan(settings: Settings, exercises: list[Exercise], mode: str = "grade
 
 def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise_ids: list[str] | None = None,
           name: str | None = None, python: str | None = None, on_case=None, zygote=None,
-          suites=None, spare=None) -> SubmissionResult:
+          suites=None) -> SubmissionResult:
     """Grade *path*.  ``mode="check"`` runs only the public tests (what a student can run themselves).
 
     With a ``zygote`` (see ``grader.sandbox.warm``) the sandbox is forked warm instead of started cold.  With
     ``suites`` (a ``runner.KeptSuites`` of the same files) the tests run in that kept pytest session instead of
-    a session of their own.  With a ``spare`` (``grader.sandbox.spare.Spare``, a batch's) the sandbox was
-    started while the previous submission was graded.
+    a session of their own.
     """
     began = time.perf_counter()
     catalog = load_catalog(settings.exercises_dir)
@@ -76,7 +75,7 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     solutions = settings.solutions_dir if mode == "grade" and not problem else None
     if problem:
         result.grader_errors.append(problem)
-    session = Session(sub, settings.limits, device, settings.max_restarts, python, zygote=zygote, spare=spare)
+    session = Session(sub, settings.limits, device, settings.max_restarts, python, zygote=zygote)
     plugin = None
     choices: dict = {}
     try:

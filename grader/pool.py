@@ -57,13 +57,13 @@ def _read_code(path: str, exercise_ids) -> str:
     return "\n\n".join(cell.source for cell in sub.cells)[:400_000]
 
 
-def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python, suites=None, spare=None) -> Done:
+def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python, suites=None) -> Done:
     """Grade one submission in this process; any failure of the grader's own becomes part of the reply."""
     from grader.grading import grade
 
     try:
         result = grade(task.path, settings, exercise_ids=exercise_ids, name=task.student, zygote=zygote,
-                       python=python, suites=suites, spare=spare)
+                       python=python, suites=suites)
         usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result.timings["grader_rss_mb"] = round(usage, 1)
         result.timings["grader_threads"] = _torch_threads()
@@ -120,16 +120,11 @@ def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, thr
         if problem:
             conn.send(("note", f"warm sandboxes unavailable, starting each one cold: {problem}"))
         conn.send(("ready", zygote.why_not if zygote else "cold"))
-        spare = spare_for(settings, python, zygote)
-        try:
-            while True:
-                task = conn.recv()
-                if task is None:
-                    break
-                conn.send(("done", grade_task(task, settings, exercise_ids, zygote, python, suites, spare)))
-        finally:
-            if spare is not None:
-                spare.close()
+        while True:
+            task = conn.recv()
+            if task is None:
+                break
+            conn.send(("done", grade_task(task, settings, exercise_ids, zygote, python, suites)))
 
     try:
         serve_kept(settings, exercise_ids, serve)
@@ -142,16 +137,6 @@ def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, thr
     # saves the batch a quarter of a second at the end.
     conn.close()
     os._exit(0)
-
-
-def spare_for(settings: Settings, python, zygote):
-    """A ``Spare`` that starts each next sandbox of this worker ahead, where sandboxes start warm; else None."""
-    if zygote is None or not zygote.usable:
-        return None
-    from grader.config import resolve_device
-    from grader.sandbox.spare import Spare
-
-    return Spare(settings.limits, resolve_device(settings.device), python, zygote)
 
 
 def launch_zygote(settings: Settings, python, warm: bool):

@@ -14,7 +14,6 @@ from grader.report.units import timing
     ("sandbox_wait", 0.4567, "0.46 s"),
     ("warm_start", 1, "yes"),
     ("warm_start", 0, "no"),
-    ("sandbox_ahead", 1, "yes"),
 ])
 def test_each_timing_key_is_shown_with_its_unit(key, value, shown):
     assert timing(key, value) == shown

@@ -1,7 +1,7 @@
 """Units for the numbers in ``SubmissionResult.timings``: seconds, plus counts, sizes and flags named by key."""
 
 COUNTS = ("restarts", "threads", "requests")  # key suffixes of whole numbers
-FLAGS = ("warm_start", "sandbox_ahead")  # keys of yes/no values stored as 1/0
+FLAGS = ("warm_start",)  # keys of yes/no values stored as 1/0
 
 
 def timing(key: str, value: float) -> str:

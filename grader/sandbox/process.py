@@ -201,9 +201,6 @@ class SandboxProcess:
         self.python = python or sys.executable
         self.zygote = zygote
         self.started = time.perf_counter()
-        # Given the pids cgroup when the sandbox closes, instead of removing it here (waiting for the ended
-        # processes to be reaped): a batch's ``Spare`` removes it on its helper thread.
-        self.cgroup_sink = None
         self._fresh()
 
     def _fresh(self) -> None:
@@ -383,10 +380,7 @@ class SandboxProcess:
                     pass
         self._req = self._rep = None
         if self._cgroup is not None:
-            if self.cgroup_sink is not None:
-                self.cgroup_sink(self._cgroup)  # its processes are killed already; only the folder remains
-            else:
-                self._cgroup.remove()
+            self._cgroup.remove()
             self._cgroup = None
         for folder in (self._lib_dir, self._work_dir):
             if folder is not None:

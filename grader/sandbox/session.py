@@ -60,7 +60,6 @@ class Session:
     max_restarts: int = 3
     python: str | None = None
     zygote: object | None = None  # a warm.Zygote: sandboxes are forked warm instead of started cold
-    spare: object | None = None  # a spare.Spare: the first sandbox was started ahead, while the last was graded
     cells: dict[int, CellReport] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     _proc: SandboxProcess | None = None
@@ -91,15 +90,9 @@ class Session:
     def _spawn(self) -> SandboxProcess:
         if self._proc is not None:
             self._retire()
-        proc = None
-        if self.spare is not None and self._starts == 0:
-            proc = self.spare.take(self.limits, self.device, self.python)
-            if proc is not None:
-                self.timings["sandbox_ahead"] = 1
-        if proc is None:
-            proc = SandboxProcess(self.limits, self.device, self.python, zygote=self.zygote)
-            proc.start()
+        proc = SandboxProcess(self.limits, self.device, self.python, zygote=self.zygote)
         self._starts += 1
+        proc.start()
         self.timings.setdefault("sandbox_start", proc.ready_seconds)
         self.warm = proc.warm
         self._proc = proc

@@ -51,9 +51,6 @@ class Zygote:
         self._output = bytearray()
         self.ready_seconds = 0.0
         self._began = 0.0
-        # A batch worker forks from two threads (a submission's restarts, and the next submission's spare
-        # sandbox): one request and its answer at a time on the control socket, one restart at a time.
-        self._lock = threading.RLock()
 
     @property
     def usable(self) -> bool:
@@ -61,17 +58,15 @@ class Zygote:
 
     def give_up(self, why: str) -> None:
         """Forks cannot be walled off here: every later sandbox starts cold."""
-        with self._lock:
-            self.why_not = why or "the zygote failed"
-            self.close()
+        self.why_not = why or "the zygote failed"
+        self.close()
 
     def restart_later(self, why: str) -> None:
         """A fork failed for a passing reason: start a fresh zygote at the next fork (up to MAX_RESTARTS)."""
-        with self._lock:
-            self.last_failure = why
-            self.close()
-            if self.restarts >= MAX_RESTARTS:
-                self.give_up(f"the zygote failed {self.restarts + 1} times; last: {why}")
+        self.last_failure = why
+        self.close()
+        if self.restarts >= MAX_RESTARTS:
+            self.give_up(f"the zygote failed {self.restarts + 1} times; last: {why}")
 
     # ------------------------------------------------------------------------------------------ lifecycle
     def start(self) -> "Zygote":
@@ -119,14 +114,9 @@ class Zygote:
         """Memory of the zygote itself (its PSS: pages it shares with its forks count once)."""
         from grader.sandbox.limits import tree_rss_kb
 
-        popen = self._popen
-        return tree_rss_kb(popen.pid) / 1024 if popen is not None and popen.poll() is None else 0.0
+        return tree_rss_kb(self._popen.pid) / 1024 if self.alive() else 0.0
 
     def close(self) -> None:
-        with self._lock:
-            self._close()
-
-    def _close(self) -> None:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
@@ -153,37 +143,35 @@ class Zygote:
     # ------------------------------------------------------------------------------------------ forking
     def fork(self, fds: list[int], request: dict) -> int:
         """Hand the zygote a new sandbox's pipes; the PID of the forked process (as the zygote sees it)."""
-        with self._lock:
-            if not self.alive():
-                if self.restarts >= MAX_RESTARTS:
-                    raise SandboxError(f"the zygote died {self.restarts} times")
-                if self._popen is not None or self.forks:
-                    self.restarts += 1
-                self.close()
-                self.start()
-            landlock = (request.get("walls") or {}).get("landlock")
-            if landlock is not None and not self.namespaced:  # outside namespaces the sandbox reads our lib folder
-                landlock["read"] = [*landlock["read"], str(self._lib_dir)]
-            try:
-                socket.send_fds(self._sock, [json.dumps(request).encode()], fds)
-                reply = self._receive(20.0)
-            except OSError as exc:
-                raise SandboxError(f"the zygote stopped answering: {exc}") from None
-            if "ok" not in reply:
-                raise SandboxError(f"the zygote refused to fork: {reply.get('error')}")
-            self.forks += 1
-            return int(reply["ok"])
+        if not self.alive():
+            if self.restarts >= MAX_RESTARTS:
+                raise SandboxError(f"the zygote died {self.restarts} times")
+            if self._popen is not None or self.forks:
+                self.restarts += 1
+            self.close()
+            self.start()
+        landlock = (request.get("walls") or {}).get("landlock")
+        if landlock is not None and not self.namespaced:  # outside namespaces the sandbox reads our lib folder
+            landlock["read"] = [*landlock["read"], str(self._lib_dir)]
+        try:
+            socket.send_fds(self._sock, [json.dumps(request).encode()], fds)
+            reply = self._receive(20.0)
+        except OSError as exc:
+            raise SandboxError(f"the zygote stopped answering: {exc}") from None
+        if "ok" not in reply:
+            raise SandboxError(f"the zygote refused to fork: {reply.get('error')}")
+        self.forks += 1
+        return int(reply["ok"])
 
     def host_pid(self, zygote_pid: int) -> int | None:
         """The machine-wide PID of a descendant known by its PID inside the zygote's namespace."""
-        popen = self._popen  # read once: another thread may close the zygote meanwhile
-        if popen is None:
+        if self._popen is None:
             return None
         if not self.namespaced:
             # The zygote shares our PID namespace, so its numbers are ours.  (Its forks' reporters exit at once,
             # orphaning the sandbox's reaper to init: walking the zygote's tree would miss it.)
             return zygote_pid if os.path.exists(f"/proc/{zygote_pid}") else None
-        for pid in tree_pids(popen.pid)[1:]:  # descendants only
+        for pid in tree_pids(self._popen.pid)[1:]:  # descendants only
             try:
                 with open(f"/proc/{pid}/status", "rb") as fh:
                     for line in fh:
