@@ -279,7 +279,7 @@ def write_frame(fd: int, value) -> None:
     write_parts(fd, [_BLOB.pack(sum(len(p) for p in parts))] + parts)
 
 
-SMALL = 1 << 16  # frames below this are joined and read in one piece: fewer Python steps for the usual request
+SMALL = 1 << 16  # frames below this are joined and written in one call: fewer Python steps for the usual request
 
 
 def write_parts(fd: int, parts: list) -> None:
