@@ -418,33 +418,23 @@ class SandboxProcess:
 
     def _read(self, size: int, deadline: float):
         """Exactly *size* bytes of the reply channel, or SandboxError when the deadline passes or the sandbox
-        ends.  A reply that arrives in pieces is read into one buffer, so a large one is not copied to join them."""
-        buffer, view, got = b"", None, 0
-        while got < size:
+        ends."""
+        try:
+            return wire.read_exact(self._rep, size, lambda: self._wait_readable(deadline))
+        except EOFError:
+            raise self._ended("the sandbox process ended") from None
+
+    def _wait_readable(self, deadline: float) -> None:
+        while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 crowded = self._crowded()
                 self.kill("timeout")
                 raise SandboxError("timed out", "timeout", crowded)
-            ready, _, _ = select.select([self._rep], [], [], min(left, 0.5))
-            if not ready:
-                if self.killed_for:  # the memory watchdog fired
-                    raise self._ended("killed")
-                continue
-            if view is None:
-                chunk = os.read(self._rep, size)
-                if len(chunk) == size:
-                    return chunk
-                buffer = bytearray(size)
-                view = memoryview(buffer)
-                view[:len(chunk)] = chunk
-                count = len(chunk)
-            else:
-                count = os.readv(self._rep, [view[got:]])
-            if not count:
-                raise self._ended("the sandbox process ended")
-            got += count
-        return buffer
+            if select.select([self._rep], [], [], min(left, 0.5))[0]:
+                return
+            if self.killed_for:  # the memory watchdog fired
+                raise self._ended("killed")
 
     def _ended(self, what: str) -> SandboxError:
         if self.proc:

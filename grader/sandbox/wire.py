@@ -304,19 +304,27 @@ def write_parts(fd: int, parts: list) -> None:
                 written = 0
 
 
-def read_exact(fd: int, size: int):
-    """Exactly *size* bytes from a blocking descriptor; a large frame is read straight into one buffer."""
+def read_exact(fd: int, size: int, wait=None):
+    """Exactly *size* bytes from *fd*; EOFError if the other side closes first.  A frame that arrives in pieces
+    is read straight into one buffer, so a large one is not copied again to join them.  *wait*, when given, is
+    called before each read and may raise to stop (the grader's deadline and watchdog; the sandbox just blocks)."""
     import os
 
-    chunk = os.read(fd, size)
-    if len(chunk) == size:
-        return chunk
-    if not chunk:
-        raise EOFError("channel closed")
-    buffer = bytearray(size)
-    buffer[:len(chunk)] = chunk
-    view, got = memoryview(buffer), len(chunk)
+    buffer, view, got = b"", None, 0
     while got < size:
+        if wait is not None:
+            wait()
+        if view is None:
+            chunk = os.read(fd, size)
+            if len(chunk) == size:
+                return chunk
+            if not chunk:
+                raise EOFError("channel closed")
+            buffer = bytearray(size)
+            view = memoryview(buffer)
+            view[:len(chunk)] = chunk
+            got = len(chunk)
+            continue
         count = os.readv(fd, [view[got:]])
         if not count:
             raise EOFError("channel closed")
