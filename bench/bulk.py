@@ -4,9 +4,9 @@ Run on demand (never part of the test suite); with the default 24 submissions it
 
     .venv/bin/python bench/bulk.py [--n 24] [--seed 0] [--json figures.json] [--nbgrader-venv PATH] [--keep]
 
-The batch: N chapter-style submissions generated into a scratch folder from ``solutions/reference.ipynb``,
-``solutions/examples/half_right.ipynb`` and ``exercises/workbook.ipynb`` (deterministic for a given ``--seed``):
-correct ones, partly wrong ones (the half-right workbook, and variants with a few answers swapped for known-wrong
+The batch (``bench/class_batch.py``): N chapter-style submissions generated into a scratch folder from
+``solutions/reference.ipynb``, ``solutions/examples/half_right.ipynb`` and ``exercises/workbook.ipynb``
+(deterministic for a given ``--seed``): correct ones, partly wrong ones (the half-right workbook, and variants with a few answers swapped for known-wrong
 ones from ``solutions/<id>/wrong/``), broken ones (a cell that raises, a file that is not valid JSON, a notebook
 missing half its cells), the untouched starter, and slow ones (a cell sleeping 1.5 s: the student's own time).
 Only the questionnaire exercises q01-q37 are graded: fr1/fr2 train models for as long as the student's code
@@ -23,9 +23,12 @@ Lines measured, all in this run and on this machine:
   * in one process: each submission's code and then our hidden suites against it, all submissions in one
     interpreter with the suites collected once, no sandbox (``bench/inprocess.py``); the code's and the
     suites' run times measured inside.  This is the least any grader running these suites could spend;
-  * nbgrader (when installed): ``nbgrader autograde`` over the same submissions in a course directory whose
-    assignment has, for each exercise, autograder test cells of plain asserts (``bench/nbgrader_tests.py``)
-    checking what our public and hidden tests check; written answers are left to nbgrader's manual grading.
+  * nbgrader (when installed; ``bench/nbgrader_run.py``): ``nbgrader autograde`` over the same submissions in a
+    course directory whose assignment has, for each exercise, autograder test cells of plain asserts
+    (``bench/nbgrader_tests.py``) checking what our public and hidden tests check; written answers are left to
+    nbgrader's manual grading.
+
+Every line is timed as a process tree, with its peak memory sampled (``bench/process_tree.py``).
 
 Goals, marked met / not met: grading overhead per submission at -j 1, (ours -j 1 - the code's own run time) / N,
 at most 0.3 s; ours -j 2 / floor below 0.5; nbgrader / ours -j 2 at least 10x; a worker's peak RSS (its grading
@@ -47,17 +50,13 @@ embedded MNIST sample as the grader's own Q3 suite does.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
-import random
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -66,219 +65,20 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from grader.catalog import load_catalog  # noqa: E402
-from grader.config import tomllib  # noqa: E402
 from grader.submission import load  # noqa: E402
 
-import nbgrader_tests  # noqa: E402
+from class_batch import QUESTIONNAIRE, make_batch  # noqa: E402
+from nbgrader_run import find_nbgrader, measure_nbgrader  # noqa: E402
+from process_tree import run_timed  # noqa: E402
 
-QUESTIONNAIRE = [f"q{i:02d}" for i in range(1, 38)]
-REFERENCE = ROOT / "solutions" / "reference.ipynb"
-HALF_RIGHT = ROOT / "solutions" / "examples" / "half_right.ipynb"
-STARTER = ROOT / "exercises" / "workbook.ipynb"
-SAMPLE = ROOT / "grader" / "data" / "mnist_sample.npz"
 BIN = Path(sys.executable).parent
 PYTHON = BIN / "python"
 GRADER = BIN / "grader"
-SLEEP_S = 1.5
-ASSIGNMENT = "ch4"
-# The order the kinds come in: any first six cover correct, partly wrong, broken and slow; the cycle repeats.
-PLAN = ["correct", "half_right", "mutant", "raising", "corrupt_json", "slow",
-        "missing_cells", "starter", "mutant", "correct", "half_right_mutant", "slow_mutant"]
 GOALS = {"overhead_per_submission_s": 0.3, "j2_over_floor": 0.5, "nbgrader_over_j2": 10.0, "worker_rss_mb": 1500.0}
-MARKER = re.compile(r"^\s*#\s*\|?\s*exercise\s*:\s*([A-Za-z0-9_]+)\s*$", re.IGNORECASE)
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# The batch
-
-
-def _read_nb(path: Path) -> dict:
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["cells"] = [c for c in nb["cells"] if not str(c.get("id", "")).startswith(("fr1-", "fr2-"))]
-    return nb
-
-
-def _exercise_of(cell: dict) -> str | None:
-    meta = (cell.get("metadata") or {}).get("grader") or {}
-    if isinstance(meta, dict) and meta.get("exercise"):
-        return str(meta["exercise"]).lower()
-    source = _source(cell)
-    for line in source.splitlines()[:3]:
-        match = MARKER.match(line)
-        if match:
-            return match.group(1).lower()
-    return None
-
-
-def _source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def _code_cell(source: str, cell_id: str) -> dict:
-    return {"cell_type": "code", "execution_count": None, "id": cell_id, "metadata": {}, "outputs": [],
-            "source": source}
-
-
-def _wrong_answers() -> dict[str, list[Path]]:
-    """Known-wrong code answers per exercise (single-cell files only: no markdown answers inside)."""
-    out = {}
-    for ex_id in QUESTIONNAIRE:
-        files = sorted((ROOT / "solutions" / ex_id / "wrong").glob("*.py"))
-        out[ex_id] = [f for f in files if "# %%" not in f.read_text(encoding="utf-8")]
-    return out
-
-
-def _swap_answers(nb: dict, rng: random.Random, wrong: dict[str, list[Path]], k: int) -> list[str]:
-    """Replace k exercises' code cells by known-wrong answers; return 'qNN:file' for each."""
-    cells = {_exercise_of(c): c for c in nb["cells"] if c["cell_type"] == "code"}
-    choices = [ex for ex in QUESTIONNAIRE if ex in cells and wrong[ex]]
-    done = []
-    for ex_id in sorted(rng.sample(choices, k)):
-        path = rng.choice(wrong[ex_id])
-        code = path.read_text(encoding="utf-8").strip()
-        if code.startswith("# expect:"):
-            code = code.split("\n", 1)[1].lstrip() if "\n" in code else ""
-        cells[ex_id]["source"] = f"# exercise: {ex_id}\n{code}"
-        done.append(f"{ex_id}:{path.stem}")
-    return done
-
-
-def _insert_after_random_code(nb: dict, rng: random.Random, cell: dict) -> None:
-    positions = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
-    nb["cells"].insert(rng.choice(positions) + 1, cell)
-
-
-def make_batch(n: int, seed: int, folder: Path) -> list[dict]:
-    """Write n submissions into folder; return [{name, kind, path, detail}] in order."""
-    rng = random.Random(seed)
-    wrong = _wrong_answers()
-    ref, half, starter = _read_nb(REFERENCE), _read_nb(HALF_RIGHT), _read_nb(STARTER)
-    folder.mkdir(parents=True, exist_ok=True)
-    batch = []
-    for i in range(n):
-        kind = PLAN[i % len(PLAN)]
-        detail = ""
-        nb = copy.deepcopy(half if kind.startswith("half_right") else starter if kind == "starter" else ref)
-        if kind in ("mutant", "slow_mutant"):
-            detail = "wrong " + ", ".join(_swap_answers(nb, rng, wrong, 3))
-        elif kind == "half_right_mutant":
-            detail = "half right, and wrong " + ", ".join(_swap_answers(nb, rng, wrong, 2))
-        if kind in ("slow", "slow_mutant"):
-            _insert_after_random_code(nb, rng, _code_cell(f"import time\ntime.sleep({SLEEP_S})  # thinking...",
-                                                          "bench-sleep"))
-            detail = (detail + "; " if detail else "") + f"a cell sleeps {SLEEP_S} s"
-        if kind == "raising":
-            _insert_after_random_code(nb, rng, _code_cell("scratch = undefined_helper(3)  # left over", "bench-raise"))
-            victim = rng.choice([c for c in nb["cells"] if c["cell_type"] == "code" and _exercise_of(c)])
-            victim["source"] = _source(victim).rstrip() + "\n\nprint('check:', 1 / 0)\n"
-            detail = f"a stray cell raises NameError; {_exercise_of(victim)}'s cell ends in ZeroDivisionError"
-        if kind == "missing_cells":
-            present = sorted({_exercise_of(c) for c in nb["cells"] if _exercise_of(c)})
-            dropped = set(rng.sample(present, len(present) // 2))
-            nb["cells"] = [c for c in nb["cells"] if str(c.get("id", "")).split("-")[0] not in dropped]
-            detail = f"{len(dropped)} of {len(present)} exercises' cells deleted"
-        name = f"s{i + 1:02d}-{kind.replace('_', '-')}"
-        path = folder / f"{name}.ipynb"
-        text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
-        if kind == "corrupt_json":
-            text = text[: int(len(text) * 0.6)]
-            detail = "the file stops at 60% (not valid JSON)"
-        if kind == "correct":
-            detail = "the reference workbook"
-        if kind == "half_right":
-            detail = "solutions/examples/half_right.ipynb"
-        if kind == "starter":
-            detail = "the untouched starter workbook"
-        path.write_text(text, encoding="utf-8")
-        batch.append({"name": name, "kind": kind, "path": str(path), "detail": detail})
-    return batch
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # Measuring
-
-
-class TreeMemory(threading.Thread):
-    """Samples the summed RSS and PSS of a process tree (root pids and their descendants) until stopped."""
-
-    def __init__(self, roots: list[int], interval: float = 0.25):
-        super().__init__(daemon=True)
-        self.roots, self.interval = set(roots), interval
-        self.peak_rss_mb = self.peak_pss_mb = self.peak_process_rss_mb = 0.0
-        self._halt = threading.Event()
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            self.sample()
-            self._halt.wait(self.interval)
-
-    def stop(self) -> None:
-        self._halt.set()
-        self.join(timeout=5)
-
-    def sample(self) -> None:
-        children: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    stat = f.read()
-                ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-        tree, todo = set(), list(self.roots)
-        while todo:
-            pid = todo.pop()
-            if pid not in tree:
-                tree.add(pid)
-                todo.extend(children.get(pid, []))
-        rss = pss = 0.0
-        for pid in tree:
-            r, p = _rss_pss_kb(pid)
-            rss, pss = rss + r, pss + p
-            self.peak_process_rss_mb = max(self.peak_process_rss_mb, r / 1024)
-        self.peak_rss_mb = max(self.peak_rss_mb, rss / 1024)
-        self.peak_pss_mb = max(self.peak_pss_mb, pss / 1024)
-
-
-def _rss_pss_kb(pid: int) -> tuple[float, float]:
-    rss = pss = 0.0
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Rss:"):
-                    rss = float(line.split()[1])
-                elif line.startswith("Pss:"):
-                    pss = float(line.split()[1])
-    except OSError:
-        pass
-    return rss, pss
-
-
-def run_timed(cmds: list[list[str]], log: Path, timeout: float, env=None, cwd=None) -> dict:
-    """Start every command at once, wait for all; wall time, exit statuses and the tree's peak memory."""
-    began = time.perf_counter()
-    with open(log, "w") as out:
-        procs = [subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd) for cmd in cmds]
-        memory = TreeMemory([p.pid for p in procs])
-        memory.start()
-        codes = []
-        try:
-            for p in procs:
-                codes.append(p.wait(timeout=max(1.0, timeout - (time.perf_counter() - began))))
-        except subprocess.TimeoutExpired:
-            for p in procs:
-                p.kill()
-            codes = [p.wait() for p in procs]
-            codes.append(-9)
-        finally:
-            memory.stop()
-    return {"wall": time.perf_counter() - began, "codes": codes, "peak_rss_mb": round(memory.peak_rss_mb, 1),
-            "peak_pss_mb": round(memory.peak_pss_mb, 1),
-            "peak_process_rss_mb": round(memory.peak_process_rss_mb, 1)}
 
 
 def measure_floor(batch: list[dict]) -> dict:
@@ -382,161 +182,6 @@ def code_fraction(result: dict | None) -> float:
             got += float(case.get("score", 0))
             top += float(case.get("max_score", 0))
     return got / top if top else 0.0
-
-
-# ----------------------------------------------------------------------------------------------------------------
-# nbgrader
-
-
-def find_nbgrader(arg: str | None) -> Path | None:
-    candidates = [Path(arg)] if arg else [Path("/tmp/nbgrader-venv")]
-    for c in candidates:
-        exe = c / "bin" / "nbgrader" if c.is_dir() else c
-        if exe.is_file() and os.access(exe, os.X_OK):
-            return exe
-    if arg:
-        return None
-    found = shutil.which("nbgrader")
-    return Path(found) if found else None
-
-
-def _nb(cells: list[dict]) -> dict:
-    return {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                                        "name": "python3"},
-                                         "language_info": {"name": "python"}},
-            "nbformat": 4, "nbformat_minor": 5}
-
-
-def _nbg_meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
-    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution,
-            "task": False}
-    if points is not None:
-        meta["points"] = points
-    return {"nbgrader": meta}
-
-
-def build_source_notebook(catalog: dict) -> dict:
-    """The instructor's assignment: a read-only helper cell, then per exercise an answer cell and its tests."""
-    helper = _code_cell(nbgrader_tests.helpers(str(SAMPLE)), "nbg-helpers")
-    helper["metadata"] = _nbg_meta("helpers", locked=True)
-    cells = [helper]
-    for ex_id in QUESTIONNAIRE:
-        ex = catalog[ex_id]
-        solution = (ROOT / "solutions" / ex_id / "solution.py").read_text(encoding="utf-8").strip()
-        answer = _code_cell(f"# exercise: {ex_id}\n### BEGIN SOLUTION\n{solution}\n### END SOLUTION\n",
-                            f"nbg-{ex_id}-answer")
-        answer["metadata"] = _nbg_meta(f"{ex_id}-answer", solution=True)
-        cells.append(answer)
-        key_path = ROOT / "solutions" / ex_id / "key.toml"
-        key = tomllib.loads(key_path.read_text(encoding="utf-8")) if key_path.is_file() else None
-        for k, (points, source) in enumerate(nbgrader_tests.cells_for(ex, key)):
-            test = _code_cell(source, f"nbg-{ex_id}-test{k}")
-            test["metadata"] = _nbg_meta(f"{ex_id}-test{k}", grade=True, locked=True, points=points)
-            cells.append(test)
-    return _nb(cells)
-
-
-def build_submitted(release: dict, student_path: Path) -> str:
-    """The student's code cells in their order, in the released notebook: each exercise's first cell takes the
-    answer cell's place, its test cells follow the exercise's last cell; an exercise whose cells the student
-    deleted keeps its (locked) tests after an empty answer cell.  A file that is not JSON is submitted as is."""
-    text = student_path.read_text(encoding="utf-8")
-    try:
-        student = json.loads(text)
-    except ValueError:
-        return text
-    answers, tests, helper = {}, {}, None
-    for cell in release["cells"]:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
-        ex_id = grade_id.split("-")[0]
-        if grade_id == "helpers":
-            helper = cell
-        elif grade_id.endswith("-answer"):
-            answers[ex_id] = cell
-        elif "-test" in grade_id:
-            tests.setdefault(ex_id, []).append(cell)
-    code = [c for c in student.get("cells", []) if c.get("cell_type") == "code"]
-    last = {}
-    for i, cell in enumerate(code):
-        ex_id = _exercise_of(cell)
-        if ex_id:
-            last[ex_id] = i
-    cells, placed = [helper], set()
-    for i, cell in enumerate(code):
-        ex_id = _exercise_of(cell)
-        if ex_id in answers and ex_id not in placed:
-            new = copy.deepcopy(answers[ex_id])
-            new["source"] = _source(cell)
-            placed.add(ex_id)
-        else:
-            new = _code_cell(_source(cell), f"student-{i}")
-        cells.append(new)
-        if ex_id in tests and last.get(ex_id) == i:
-            cells.extend(tests[ex_id])
-    for ex_id in QUESTIONNAIRE:
-        if ex_id not in placed:
-            new = copy.deepcopy(answers[ex_id])
-            new["source"] = f"# exercise: {ex_id}\n"
-            cells.append(new)
-            cells.extend(tests.get(ex_id, []))
-    return json.dumps(_nb(cells), indent=1, ensure_ascii=False) + "\n"
-
-
-READ_SCORES = '''import json, sys
-from nbgrader.api import Gradebook
-out = {}
-with Gradebook(sys.argv[1]) as gb:
-    for student in gb.students:
-        try:
-            sub = gb.find_submission(sys.argv[2], student.id)
-            out[student.id] = [sub.score, sub.max_score]
-        except Exception:
-            out[student.id] = None
-print(json.dumps(out))
-'''
-
-
-def measure_nbgrader(exe: Path, batch: list[dict], catalog: dict, work: Path) -> dict:
-    course = work / "nbgrader-course"
-    (course / "source" / ASSIGNMENT).mkdir(parents=True)
-    db = course / "gradebook.db"
-    (course / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(course)!r}\n"
-        "c.CourseDirectory.course_id = 'ch4-bench'\n"
-        f"c.CourseDirectory.db_url = {'sqlite:///' + str(db)!r}\n"
-        "c.Execute.timeout = 120  # seconds per cell, as the grader allows per cell\n", encoding="utf-8")
-    (course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").write_text(
-        json.dumps(build_source_notebook(catalog), indent=1) + "\n", encoding="utf-8")
-    env = dict(os.environ, PATH=f"{exe.parent}{os.pathsep}{os.environ.get('PATH', '')}",
-               JUPYTER_CONFIG_DIR=str(course / ".jupyter"), IPYTHONDIR=str(course / ".ipython"))
-    gen_log = work / "nbgrader-generate.log"
-    with open(gen_log, "w") as log:
-        gen = subprocess.run([str(exe), "generate_assignment", ASSIGNMENT, "--force"], cwd=course, env=env,
-                             stdout=log, stderr=subprocess.STDOUT, timeout=600)
-    released = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    if gen.returncode != 0 or not released.is_file():
-        return {"error": f"nbgrader generate_assignment failed (exit {gen.returncode}); see {gen_log}"}
-    release = json.loads(released.read_text(encoding="utf-8"))
-    for item in batch:
-        folder = course / "submitted" / item["name"] / ASSIGNMENT
-        folder.mkdir(parents=True)
-        (folder / f"{ASSIGNMENT}.ipynb").write_text(build_submitted(release, Path(item["path"])), encoding="utf-8")
-    log = work / "nbgrader-autograde.log"
-    run = run_timed([[str(exe), "autograde", ASSIGNMENT]], log, timeout=600 + 300 * len(batch), env=env, cwd=course)
-    reader = subprocess.run([str(exe.parent / "python"), "-c", READ_SCORES, f"sqlite:///{db}", ASSIGNMENT], env=env,
-                            capture_output=True, text=True, timeout=300)
-    try:
-        scores = json.loads(reader.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        scores = {}
-        run["error"] = f"could not read nbgrader's gradebook: {reader.stderr[-500:]}"
-    max_points = sum(points for cell in release["cells"]
-                     if (points := cell["metadata"].get("nbgrader", {}).get("points")) is not None)
-    run.update(total=run["wall"], scores=scores, max_points=max_points, log=str(log), course=str(course),
-               failed=[item["name"] for item in batch
-                       if not (course / "autograded" / item["name"] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()])
-    return run
 
 
 # ----------------------------------------------------------------------------------------------------------------
