@@ -115,7 +115,7 @@ def worst_margins(rows) -> dict[tuple[str, float], float]:
 
 
 def report(rows) -> None:
-    print(f"\n| run | seed | accuracy | train s | wall s | margin over threshold(s) |")
+    print("\n| run | seed | accuracy | train s | wall s | margin over threshold(s) |")
     print("| --- | --- | --- | --- | --- | --- |")
     for label, seed, acc, seconds, wall, thresholds in rows:
         margins = ", ".join(f"{acc - t:+.4f} (≥{t:.2f})" for t in thresholds)
