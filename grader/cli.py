@@ -179,6 +179,7 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
                                    "Fetch the data first, or pass --skip-unavailable to grade the others.")
     for ex_id, why in missing.items():
         click.echo(f"skipping {ex_id}: {why}", err=True)
+    settings = _graded_device(settings, python)
     overrides = None
     if overrides_file:
         from grader.overrides import OverrideError, load
@@ -191,6 +192,21 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
 
     _run_batch(inputs, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing], overrides,
                jobs=jobs or default_jobs(), force=force, warm=not cold, python=python)
+
+
+def _graded_device(settings, python):
+    """Settle the batch's device once: a GPU is used only where CUDA starts inside a real sandbox."""
+    from grader.preflight import choose_device
+
+    try:
+        settings, note = choose_device(settings, python)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    if settings.device_note:
+        click.secho(f"warning: {note}", fg="yellow", bold=True, err=True)
+    elif note:
+        click.echo(note, err=True)
+    return settings
 
 
 def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, force=False, warm=True,
@@ -299,6 +315,7 @@ def demo(out_dir):
     for ex_id, why in missing.items():
         click.echo(f"note: {ex_id} is left out of the demo: {why}", err=True)
     paths = [settings.solutions_dir / "reference.ipynb", settings.solutions_dir / "examples" / "half_right.ipynb"]
+    settings = _graded_device(settings, None)
     _run_batch(paths, out_dir, settings, [ex.id for ex in catalog if ex.id not in missing], jobs=None, force=True)
 
 
@@ -357,11 +374,20 @@ def data_export(dest):
 @click.option("--seeds", type=int, default=5, show_default=True,
               help="Seeds to train each reference over (0 skips the threshold check).")
 @click.option("--quick", is_flag=True, help="Only the static checks (folders, imports); no grading.")
-def validate_cmd(seeds, quick):
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
+              help="Grade on this device (auto: CUDA when it starts in a sandbox); on CUDA also check that every "
+                   "verdict is the same as on the CPU.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Grading workers for the CPU/GPU parity check (default: the number of cores).")
+def validate_cmd(seeds, quick, device, jobs):
     """Check the exercise set: references pass, starters fail cleanly, thresholds hold, folders complete."""
+    from grader.pool import default_jobs
     from grader.validate import validate
 
-    problems = validate(_settings(), seeds=0 if quick else seeds, run_grading=not quick,
+    settings = _settings(device=device)
+    if not quick:
+        settings = _graded_device(settings, None)
+    problems = validate(settings, seeds=0 if quick else seeds, run_grading=not quick, jobs=jobs or default_jobs(),
                         progress=lambda line: click.echo(line, err=True))
     if not problems:
         click.echo("the exercise set is sound")

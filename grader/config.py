@@ -55,6 +55,7 @@ class Limits:
     max_file_mb: int = 64  # largest file the sandbox may write
     tmp_mb: int = 256  # size of the sandbox's private writable directory
     threads: int = 1  # torch intra-op threads inside the sandbox
+    gpu_memory_mb: int = 8192  # GPU memory of the whole sandbox, on CUDA
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Settings:
     device: str = "auto"
     limits: Limits = field(default_factory=Limits)
     max_restarts: int = 3  # fresh sandboxes after a cell kills or hangs one
+    device_note: str = ""  # why the device is not the one asked for (CUDA that cannot start in a sandbox)
 
 
 _LIMIT_TYPES = {f.name: f.type for f in dataclasses.fields(Limits)}

@@ -97,9 +97,8 @@ def diagnose(measure: bool = True, repeats: int = 3, on_step=None) -> Diagnosis:
         checks.append(Check("privileges", OK if user else WARN,
                             f"outside namespaces, sandboxes run as uid {user[0]}" if user
                             else f"outside namespaces, {user_note}"))
-    gpu = [p for p in ("/dev/nvidiactl", "/dev/nvidia0") if os.path.exists(p)]
-    checks.append(Check("gpu", OK if gpu else WARN, "NVIDIA device files present: sandboxes may use CUDA"
-                        if gpu else "no NVIDIA device here: grading runs on the CPU"))
+    step("CUDA inside the sandbox")
+    checks.append(cuda_check())
     diagnosis = Diagnosis(checks, best.level, best.describe(), list(best.notes))
     if measure:
         for level in isolation.LEVELS:
@@ -109,6 +108,23 @@ def diagnose(measure: bool = True, repeats: int = 3, on_step=None) -> Diagnosis:
             step(f"timing {level} start-up")
             diagnosis.startup.append(time_startup(iso, repeats))
     return diagnosis
+
+
+def cuda_check(probe=None) -> Check:
+    """Whether CUDA starts inside a real sandbox here (not merely whether device files exist)."""
+    from grader.sandbox import gpu
+
+    nodes = gpu.device_nodes()
+    if not nodes:
+        return Check("gpu", WARN, "no NVIDIA device here: grading runs on the CPU")
+    if probe is None:
+        from grader.sandbox.cuda_probe import probe
+    found = probe()
+    if found.works:
+        return Check("gpu", OK, f"CUDA inside the sandbox: works on {found.why} ({gpu.gpu_count()} GPU(s), "
+                                f"a CUDA sandbox ready in {found.seconds:.1f} s)")
+    return Check("gpu", MISSING, f"CUDA inside the sandbox: does not work, because {found.why}; --device auto "
+                                 "grades on the CPU here")
 
 
 def _bwrap_version(bwrap: str) -> str:

@@ -61,7 +61,8 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     sub = submission_mod.load(path, {ex.id: list(ex.names) for ex in exercises}, name=name)
     iso = isolation.detect()
     result = SubmissionResult(submission=sub.name, path=str(path), sha256=sub.sha256, score=0.0, max_score=0.0,
-                              notes=list(sub.notes), device=device, isolation=iso.describe(),
+                              notes=list(sub.notes), isolation=iso.describe(),
+                              device=f"{device} ({settings.device_note})" if settings.device_note else device,
                               grader_version=__version__, mode=mode,
                               created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     if sub.load_error:
@@ -94,6 +95,8 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
         session.close()
     result.timings.update({k: round(v, 3) for k, v in session.timings.items()})
     result.timings["peak_rss_mb"] = round(session.peak_rss_mb, 1)
+    if device != "cpu":
+        result.timings["peak_gpu_mb"] = round(session.peak_gpu_mb, 1)
     result.timings["sandbox_restarts"] = session.restarts
     result.timings["warm_start"] = int(session.warm)
     if zygote is not None and not session.warm and session.timings.get("sandbox_start") is not None:

@@ -109,7 +109,12 @@ def _torch_threads() -> int:
     return torch.get_num_threads()
 
 
-def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, threads: int) -> None:
+def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, threads: int,
+                 number: int = 0) -> None:
+    if settings.device != "cpu":
+        from grader.sandbox import gpu
+
+        gpu.assign(number)  # before anything here starts CUDA; its sandboxes inherit the choice
     zygote, problem = launch_zygote(settings, python, warm)
     prepare(threads)
 
@@ -169,7 +174,7 @@ class _Worker:
         self.number = number
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main,
-                                   args=(child, settings, exercise_ids, python, warm, threads),
+                                   args=(child, settings, exercise_ids, python, warm, threads, number),
                                    name=f"grader-worker-{number}", daemon=True)
         self.process.start()
         child.close()

@@ -5,7 +5,9 @@
 * every exercise folder is complete (prompt, starter, suites, solution, at least two wrong answers, and a key,
   rubric, reference answer and labelled answers where the exercise has a choice or a written part);
 * nothing in ``exercises/`` or ``grader/`` imports ``solutions`` (what students receive holds no answers);
-* every trained-model threshold holds, with margin, over several seeds (when the calibration script is present).
+* every trained-model threshold holds, with margin, over several seeds (when the calibration script is present);
+* on a GPU (``--device cuda``), the reference, the starter, the half-right example and every known-wrong
+  submission get the same verdict, case by case, on CUDA as on the CPU.
 
 Each check yields :class:`Problem` rows; no problem means the set is sound.
 """
@@ -124,7 +126,7 @@ def calibration_problems(seeds: int, progress: Callable[[str], None], root: Path
 
 
 def validate(settings: Settings, *, seeds: int = 5, progress: Callable[[str], None] = lambda _: None,
-             run_grading: bool = True) -> list[Problem]:
+             run_grading: bool = True, jobs: int = 1) -> list[Problem]:
     exercises = load_catalog(settings.exercises_dir)
     problems = [p for ex in exercises for p in folder_problems(ex, settings.solutions_dir)]
     problems += list(import_problems(settings.exercises_dir.parent))
@@ -133,7 +135,62 @@ def validate(settings: Settings, *, seeds: int = 5, progress: Callable[[str], No
 
         missing = unavailable(exercises)
         problems += [Problem("data available", ex_id, why) for ex_id, why in missing.items()]
-        problems += list(grading_problems(settings, [ex for ex in exercises if ex.id not in missing], progress))
+        available = [ex for ex in exercises if ex.id not in missing]
+        problems += list(grading_problems(settings, available, progress))
+        if settings.device.startswith("cuda"):
+            problems += list(parity_problems(settings, [ex.id for ex in available], progress, jobs))
         if seeds:
             problems += list(calibration_problems(seeds, progress))
     return problems
+
+
+def parity_submissions(settings: Settings) -> list[Path]:
+    """What the CPU/GPU parity check grades: the two workbooks, the half-right example, every wrong answer."""
+    found = [settings.solutions_dir / "reference.ipynb", settings.exercises_dir / "workbook.ipynb",
+             settings.solutions_dir / "examples" / "half_right.ipynb"]
+    found += sorted(settings.solutions_dir.glob("*/wrong/*.py"))
+    return [p for p in found if p.is_file()]
+
+
+def verdicts(result: dict) -> dict[str, tuple]:
+    """Exercise id -> (outcome, score to 4 places, each case's outcome): what must not depend on the device."""
+    return {ex["id"]: (ex["outcome"], round(float(ex["score"]), 4),
+                       tuple((c["name"], c["outcome"]) for c in ex["cases"]))
+            for ex in result.get("exercises", [])}
+
+
+def parity_problems(settings: Settings, exercise_ids: list[str], progress: Callable[[str], None],
+                    jobs: int) -> Iterator[Problem]:
+    """Grade :func:`parity_submissions` on the CPU and on *settings*' GPU; every difference is a problem."""
+    import dataclasses
+
+    from grader import pool
+
+    paths = parity_submissions(settings)
+    tasks = [pool.Task(n, str(path), path.stem) for n, path in enumerate(paths)]
+    graded: dict[str, dict[int, dict]] = {}
+    for device in ("cpu", settings.device):
+        progress(f"grading {len(tasks)} submissions on {device} for the CPU/GPU parity check ...")
+        found = graded.setdefault(device, {})
+        pool.run(tasks, dataclasses.replace(settings, device=device), jobs=jobs, exercise_ids=exercise_ids,
+                 on_done=lambda done, found=found: found.__setitem__(done.task.index, done.result or {}))
+    cpu, gpu = graded["cpu"], graded[settings.device]
+    for task in tasks:
+        name = str(Path(task.path).relative_to(settings.solutions_dir.parent))
+        left, right = cpu.get(task.index, {}), gpu.get(task.index, {})
+        for side, result in (("cpu", left), (settings.device, right)):
+            for err in result.get("grader_errors", []) if result else ["not graded"]:
+                yield Problem("same verdict on GPU", name, f"grader error on {side}: {err[:160]}")
+        a, b = verdicts(left), verdicts(right)
+        for ex_id in sorted(set(a) | set(b)):
+            if a.get(ex_id) != b.get(ex_id):
+                yield Problem("same verdict on GPU", f"{ex_id}",
+                              f"{name}: cpu {_brief(a.get(ex_id))} but {settings.device} {_brief(b.get(ex_id))}")
+
+
+def _brief(verdict) -> str:
+    if verdict is None:
+        return "not graded"
+    outcome, score, cases = verdict
+    failing = [name for name, case_outcome in cases if case_outcome != "passed"]
+    return f"{outcome} {score:g}" + (f" (not passed: {', '.join(failing)[:120]})" if failing else "")

@@ -186,11 +186,14 @@ def walls_spec(iso: Isolation, lib_dir: Path | None, work_dir: Path | None, devi
     """The walls a sandbox raises around itself (see ``walls.py``); Landlock paths only at that level."""
     spec = iso.spec_base
     spec["landlock"] = None
+    # CUDA's driver needs a local socket; only a sandbox in its own network namespace and filesystem view gets it.
+    spec["unix_sockets"] = device != "cpu" and iso.level == NAMESPACES
     if iso.level == LANDLOCK:
         devices = ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"]
         if device != "cpu":
-            devices += ["/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools"]
-            devices += [f"/dev/nvidia{i}" for i in range(16)]
+            from grader.sandbox import gpu
+
+            devices += [d for d in gpu.device_nodes() if not os.path.isdir(d)]
         spec["landlock"] = {"read": [*map(str, readable_roots(python)), *([str(lib_dir)] if lib_dir else [])],
                             "write": [str(work_dir)] if work_dir else [], "devices": devices}
     return spec
@@ -260,8 +263,9 @@ def _hidden_paths(python: str | None = None) -> list[Path]:
     return sorted({Path(os.path.realpath(location)) for location in locations})
 
 
-def mounts(lib_dir: Path, tmp_mb: int, python: str | None = None) -> list[str]:
-    """bubblewrap arguments: namespaces, a read-only Python, the worker's files and a private /tmp."""
+def mounts(lib_dir: Path, tmp_mb: int, python: str | None = None, devices: list[str] = ()) -> list[str]:
+    """bubblewrap arguments: namespaces, a read-only Python, the worker's files and a private /tmp; *devices*
+    (binds of a GPU's nodes) come before the read-only remount, since nothing can be created after it."""
     args = ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "sandbox", "--uid", "65534", "--gid", "65534",
             "--proc", "/proc", "--dev", "/dev",
@@ -286,7 +290,7 @@ def mounts(lib_dir: Path, tmp_mb: int, python: str | None = None) -> list[str]:
             args += ["--tmpfs", str(hidden)]
     # Everything else is read only: the root bubblewrap builds and its /dev would otherwise be writable, without
     # a size cap, and shared by every sandbox a warm zygote forks.
-    args += ["--ro-bind", str(lib_dir), "/sandbox/lib",
+    args += [*devices, "--ro-bind", str(lib_dir), "/sandbox/lib",
              "--remount-ro", "/dev", "--remount-ro", "/",
              "--chdir", "/sandbox/work",
              "--clearenv"]

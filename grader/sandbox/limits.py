@@ -23,14 +23,18 @@ def die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
-def rlimits(limits: Limits, cgroup: bool) -> dict[str, tuple[int, int]]:
+def rlimits(limits: Limits, cgroup: bool, device: str = "cpu") -> dict[str, tuple[int, int]]:
     """The resource limits of one sandbox, by ``resource`` name; one definition for cold and forked starts."""
     cpu = int(limits.cpu_seconds)
     size = int(limits.max_file_mb) << 20
-    # Address space is only a backstop far above the memory limit: torch reserves large virtual ranges.
-    backstop = max(int(limits.memory_mb) * 4, 16384) << 20
     found = {"RLIMIT_CPU": (cpu, cpu + 5), "RLIMIT_FSIZE": (size, size), "RLIMIT_CORE": (0, 0),
-             "RLIMIT_NOFILE": (1024, 1024), "RLIMIT_AS": (backstop, backstop)}
+             "RLIMIT_NOFILE": (1024, 1024)}
+    if device == "cpu":
+        # Address space is only a backstop far above the memory limit: torch reserves large virtual ranges.
+        # None for CUDA: its driver reserves address space for the whole GPU's memory and the host's, and fails
+        # to start under any cap below that (the resident-memory watchdog still holds).
+        backstop = max(int(limits.memory_mb) * 4, 16384) << 20
+        found["RLIMIT_AS"] = (backstop, backstop)
     if not cgroup and os.getuid() != 0:
         found["RLIMIT_NPROC"] = (limits.max_processes, limits.max_processes)
     return found

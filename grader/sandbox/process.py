@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from grader.config import Limits
-from grader.sandbox import isolation, student_data, wire
+from grader.sandbox import gpu, isolation, student_data, wire
 from grader.sandbox.limits import (PidsCgroup, die_with_parent, folder_bytes, rlimits, task_count, tree_pids,
                                   tree_rss_kb)
 
@@ -42,12 +42,16 @@ class SandboxError(RuntimeError):
         self.note = note  # what else was seen, for the student (a timeout with the process cap full)
 
 
-def sandbox_env(limits: Limits, device: str) -> dict[str, str]:
-    """The whole environment a sandbox gets: nothing is inherited from the grader."""
-    return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/sandbox/work",
-            "OMP_NUM_THREADS": str(limits.threads), "MKL_NUM_THREADS": str(limits.threads),
-            "GRADER_THREADS": str(limits.threads), "PYTHONHASHSEED": "0",
-            "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": "" if device == "cpu" else "0"}
+def sandbox_env(limits: Limits, device: str, python: str | None = None) -> dict[str, str]:
+    """The whole environment a sandbox gets: nothing is inherited from the grader but, for CUDA, which GPU
+    and where its driver library is."""
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/sandbox/work",
+           "OMP_NUM_THREADS": str(limits.threads), "MKL_NUM_THREADS": str(limits.threads),
+           "GRADER_THREADS": str(limits.threads), "PYTHONHASHSEED": "0",
+           "MPLBACKEND": "Agg", "CUDA_VISIBLE_DEVICES": ""}
+    if device != "cpu":
+        env.update(gpu.cuda_env(["/usr", "/lib", "/lib64", *map(str, isolation.readable_roots(python))]))
+    return env
 
 
 def prepare_lib_dir() -> Path:
@@ -69,16 +73,10 @@ def sandbox_command(iso: isolation.Isolation, python: str, lib_dir: Path, limits
         worker_args = [*worker_args, "--walls", json.dumps(walls)]
     if iso.level != isolation.NAMESPACES:
         return [python, *flags, str(lib_dir / "worker.py"), *worker_args]
-    argv = [iso.bwrap, *isolation.mounts(lib_dir, limits.tmp_mb, python)]
+    devices = gpu.bwrap_binds() if device != "cpu" else []
+    argv = [iso.bwrap, *isolation.mounts(lib_dir, limits.tmp_mb, python, devices)]
     for key, value in env.items():
         argv += ["--setenv", key, value]
-    if device != "cpu":
-        argv += ["--dev-bind-try", "/dev/nvidia0", "/dev/nvidia0",
-                 "--dev-bind-try", "/dev/nvidiactl", "/dev/nvidiactl",
-                 "--dev-bind-try", "/dev/nvidia-uvm", "/dev/nvidia-uvm",
-                 "--dev-bind-try", "/dev/nvidia-uvm-tools", "/dev/nvidia-uvm-tools",
-                 "--ro-bind-try", "/proc/driver/nvidia", "/proc/driver/nvidia",
-                 "--ro-bind-try", "/sys", "/sys"]
     return argv + ["--", python, *flags, "/sandbox/lib/worker.py", *worker_args]
 
 
@@ -214,6 +212,7 @@ class SandboxProcess:
         self.proc: _Cold | _Forked | None = None
         self.ready_seconds = 0.0
         self.peak_rss_mb = 0.0
+        self.peak_gpu_mb = 0.0
         self._cgroup = None
         self._seq = 0  # of the last request sent; the ready message answers "request" 0
 
@@ -258,7 +257,7 @@ class SandboxProcess:
         self.ready_seconds = time.perf_counter() - self.started
 
     def _spawn(self, req_r: int, rep_w: int, out_w: int) -> _Cold:
-        env = sandbox_env(self.limits, self.device)
+        env = sandbox_env(self.limits, self.device, self.python)
         self._lib_dir = prepare_lib_dir()
         cwd = None
         if self.iso.level != isolation.NAMESPACES:
@@ -286,7 +285,7 @@ class SandboxProcess:
         try:
             pid = self.zygote.fork([req_r, rep_w, out_w, status_w], {
                 "op": "fork", "isolate": self.zygote.namespaced, "tmp_mb": self.limits.tmp_mb,
-                "rlimits": rlimits(self.limits, self._cgroup is not None), "workdir": workdir,
+                "rlimits": rlimits(self.limits, self._cgroup is not None, self.device), "workdir": workdir,
                 "walls": walls, "keep": isolation.covered_roots(self.python) if self.zygote.namespaced else []})
             os.close(status_w)
             status_w = None
@@ -334,7 +333,7 @@ class SandboxProcess:
         """Runs in the child between fork and exec: new session, death with the grader, rlimits, cgroup."""
         os.setsid()
         die_with_parent()
-        for name, pair in rlimits(self.limits, self._cgroup is not None).items():
+        for name, pair in rlimits(self.limits, self._cgroup is not None, self.device).items():
             resource.setrlimit(getattr(resource, name), pair)
         if self._cgroup is not None:
             self._cgroup.join(os.getpid())
@@ -444,6 +443,9 @@ class SandboxProcess:
                 self.kill()
         if self.killed_for == "memory":
             return SandboxError(f"used more than {self.limits.memory_mb} MB of memory and was stopped", "memory")
+        if self.killed_for == "gpu memory":
+            return SandboxError(f"used more than {self.limits.gpu_memory_mb} MB of GPU memory and was stopped",
+                                "memory")
         if self.killed_for == "timeout":
             return SandboxError("timed out", "timeout")
         if self.killed_for == "disk":
@@ -487,14 +489,23 @@ class SandboxProcess:
         return text
 
     def _watch_memory(self) -> None:
-        """Resident memory of the whole tree, and outside namespaces (no size-capped tmpfs) the work folder."""
+        """Resident memory of the whole tree, on CUDA its GPU memory, and outside namespaces (no size-capped
+        tmpfs) the work folder."""
         limit_kb, disk_limit, rounds = int(self.limits.memory_mb) * 1024, int(self.limits.tmp_mb) << 20, 0
+        reader = gpu.MemoryReader.shared() if self.device != "cpu" else None
         while self.proc is not None and self.proc.poll() is None:
             rss = tree_rss_kb(self.proc.pid)
             self.peak_rss_mb = max(self.peak_rss_mb, rss / 1024)
             if rss > limit_kb:
                 self.kill("memory")
                 return
+            if reader is not None and reader.available and rounds % 4 == 0:
+                used = reader.used_mb()
+                on_gpu = sum(used.get(pid, 0.0) for pid in tree_pids(self.proc.pid)) if used else 0.0
+                self.peak_gpu_mb = max(self.peak_gpu_mb, on_gpu)
+                if on_gpu > self.limits.gpu_memory_mb:
+                    self.kill("gpu memory")
+                    return
             rounds += 1
             if self._work_dir is not None and rounds % 4 == 0 and folder_bytes(self._work_dir) > disk_limit:
                 self.kill("disk")

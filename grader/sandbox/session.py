@@ -69,6 +69,7 @@ class Session:
     _starts: int = 0
     _dropped: int = 0
     peak_rss_mb: float = 0.0
+    peak_gpu_mb: float = 0.0
     warm: bool = False
 
     # ------------------------------------------------------------------------------------------ notebook
@@ -210,6 +211,7 @@ class Session:
             self._output.append(self._proc.output)
             self._dropped += self._proc.output_dropped
             self.peak_rss_mb = max(self.peak_rss_mb, self._proc.peak_rss_mb)
+            self.peak_gpu_mb = max(self.peak_gpu_mb, self._proc.peak_gpu_mb)
             self._proc = None
 
     def close(self) -> None:
@@ -226,7 +228,7 @@ def _death_message(exc: SandboxError, limits: Limits) -> str:
     if exc.kind == "timeout":
         return f"ran longer than the {limits.timeout:g} s limit and was stopped" + (f"; {exc.note}" if exc.note else "")
     if exc.kind == "memory":
-        return f"used more than {limits.memory_mb} MB of memory and was stopped"
+        return str(exc)  # which memory: the machine's or the GPU's
     if exc.kind == "protocol":
         return f"sent something the grader cannot accept: {exc}"
     return str(exc)

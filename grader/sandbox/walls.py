@@ -60,6 +60,7 @@ X32_SYSCALL_BIT = 0x40000000
 EPERM = 1
 RET_ALLOW, RET_ERRNO, RET_KILL_PROCESS = 0x7FFF0000, 0x00050000, 0x80000000
 LD_W_ABS, JEQ_K, JGE_K, RET_K = 0x20, 0x15, 0x35, 0x06
+SECCOMP_ARG0, AF_UNIX = 16, 1  # offset of seccomp_data.args[0]; the socket family of local sockets
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -89,8 +90,12 @@ def seccomp_supported() -> str | None:
     return None
 
 
-def seccomp_program(machine: str) -> bytes:
-    """The classic-BPF program: foreign ABIs killed, refused syscalls answered EPERM, the rest allowed."""
+def seccomp_program(machine: str, unix_sockets: bool = False) -> bytes:
+    """The classic-BPF program: foreign ABIs killed, refused syscalls answered EPERM, the rest allowed.
+
+    With *unix_sockets*, ``socket(AF_UNIX, ...)`` is allowed (every other family still refused): NVIDIA's CUDA
+    driver will not start without one.  Only for sandboxes in their own network namespace and filesystem view,
+    where such a socket can reach nothing outside."""
     ops: list[tuple[int, int, int, int]] = [
         (LD_W_ABS, 0, 0, 4),  # seccomp_data.arch
         (JEQ_K, 1, 0, AUDIT_ARCH[machine]),
@@ -99,17 +104,21 @@ def seccomp_program(machine: str) -> bytes:
     ]
     if machine == "x86_64":  # x32 syscalls carry this bit and would slip past the numbers below
         ops += [(JGE_K, 0, 1, X32_SYSCALL_BIT), (RET_K, 0, 0, RET_ERRNO | EPERM)]
-    for number in sorted(set(REFUSED[machine].values())):
+    socket = REFUSED[machine]["socket"]
+    if unix_sockets:  # arguments are 64-bit; the family fits the low word, first on these little-endian machines
+        ops += [(JEQ_K, 0, 4, socket), (LD_W_ABS, 0, 0, SECCOMP_ARG0), (JEQ_K, 0, 1, AF_UNIX),
+                (RET_K, 0, 0, RET_ALLOW), (RET_K, 0, 0, RET_ERRNO | EPERM)]
+    for number in sorted(set(REFUSED[machine].values()) - ({socket} if unix_sockets else set())):
         ops += [(JEQ_K, 0, 1, number), (RET_K, 0, 0, RET_ERRNO | EPERM)]
     ops.append((RET_K, 0, 0, RET_ALLOW))
     return b"".join(struct.pack("=HBBI", *op) for op in ops)
 
 
-def apply_seccomp() -> None:
+def apply_seccomp(unix_sockets: bool = False) -> None:
     why_not = seccomp_supported()
     if why_not:
         raise WallError(0, why_not)
-    program = seccomp_program(platform.machine())
+    program = seccomp_program(platform.machine(), unix_sockets)
     buffer = ctypes.create_string_buffer(program, len(program))
 
     class SockFprog(ctypes.Structure):
@@ -237,8 +246,8 @@ def apply(spec: dict | None) -> list[str]:
         abi = apply_landlock(rules.get("read", []), rules.get("write", []), rules.get("devices", []))
         raised.append(f"landlock-abi{abi}")
     if spec.get("seccomp"):
-        apply_seccomp()
-        raised.append("seccomp")
+        apply_seccomp(bool(spec.get("unix_sockets")))
+        raised.append("seccomp" + ("+unix" if spec.get("unix_sockets") else ""))
     return raised
 
 

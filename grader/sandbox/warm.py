@@ -77,7 +77,7 @@ class Zygote:
         self._began = time.perf_counter()
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         out_r, out_w = os.pipe()
-        env = sandbox_env(self.limits, self.device)
+        env = sandbox_env(self.limits, self.device, self.python)
         self._lib_dir = prepare_lib_dir()
         cwd = None
         if not self.namespaced:
