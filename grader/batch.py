@@ -123,6 +123,12 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
     ``on_plan(total, to_grade, skipped)`` is called once, ``on_done(graded, n, to_grade)`` after each result.
     """
     began = time.perf_counter()
+    if settings.device == "auto":  # settled once, as the CLI does, so that the grading key names a real device
+        from grader.preflight import choose_device
+
+        settings, note = choose_device(settings, python)
+        if note and on_note:
+            on_note(note)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     chosen = select(load_catalog(settings.exercises_dir), exercise_ids)
