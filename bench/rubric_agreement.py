@@ -1,15 +1,25 @@
-"""How well the written-answer rubrics agree with an instructor, on labelled plausible student answers.
+"""How well the written-answer rubrics agree with an instructor, and whether they can be gamed.
 
-    .venv/bin/python bench/rubric_agreement.py [--verbose]
+    .venv/bin/python bench/rubric_agreement.py [--show tune|heldout|own] [--corpus FILE] [--chapter NOTEBOOK]
 
-Every ``solutions/<id>/labelled.toml`` holds answers with the grade an instructor gave (a fraction of the written
-points: 0, 0.5 or 1) and a split: ``tune`` answers may shape the rubric, ``heldout`` answers never do.  Printed
-per split: accuracy and Cohen's kappa of pass/fail (pass = at least half the points), the mean absolute error of
-the score, and how often the scorer asked for review.  The held-out figures are the honest ones.
+Three measurements:
+
+1. **Real learners** (``../shared/written/dev_answers.jsonl``, labelled 0 / 0.5 / 1 by an expert against our
+   prompts).  Split by learner, never by answer: a learner is held out when the SHA-256 of their ``author`` id is
+   divisible by 3 (fixed before any tuning).  Rubrics may be shaped on the ``tune`` learners only; the
+   ``heldout`` figures are the honest ones.  Each learner's answers are scored together, as a submission is.
+2. **Our own labelled set** (``solutions/<id>/labelled.toml`` ``[[answers]]``), with its own tune/heldout split.
+3. **Gaming probes**: hand-written ``[[probes]]`` per question (keyword salad, negated right words, a padded
+   answer with a wrong claim), the prompt copied back, the chapter pasted in, one text pasted into every cell.
+
+Printed per set: pass/fail accuracy (pass = at least half the points) and Cohen's kappa, the score's mean
+absolute error, the share flagged for review, and the accuracy (and MAE) of flagged vs unflagged answers.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 from pathlib import Path
 
@@ -17,8 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader.catalog import load_catalog  # noqa: E402
-from grader.config import tomllib  # noqa: E402
+from grader.config import read_toml  # noqa: E402
 from grader.judge import rubric  # noqa: E402
+from grader.judge.written import probes  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "written" / "dev_answers.jsonl"
+CHAPTER = ROOT.parent / "shared" / "seeds" / "04_mnist_basics.ipynb"
+
+
+def heldout(author: str) -> bool:
+    """The fixed split: a learner is held out when the SHA-256 of their id is divisible by 3."""
+    return int(hashlib.sha256(author.encode()).hexdigest(), 16) % 3 == 0
 
 
 def cohen_kappa(a: list[bool], b: list[bool]) -> float:
@@ -32,52 +51,168 @@ def cohen_kappa(a: list[bool], b: list[bool]) -> float:
     return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
 
 
-def rows(solutions: Path) -> list[dict]:
+class Grader:
+    """Rubrics and prompts of every written exercise, loaded once."""
+
+    def __init__(self, solutions: Path):
+        self.exercises = {ex.id: ex for ex in load_catalog(ROOT / "exercises") if ex.written}
+        self.solutions = solutions
+        self.rubrics = {i: rubric.load_rubric(solutions / i / "rubric.toml") for i in self.exercises}
+        self.prompts = {i: ex.written["prompt"] + "\n" + (ex.folder / "prompt.md").read_text(encoding="utf-8")
+                        for i, ex in self.exercises.items()}
+
+    def score(self, exercise: str, text: str, others: dict | None = None):
+        return rubric.score(text, self.rubrics[exercise], self.prompts[exercise], others, exercise)
+
+
+def corpus_rows(grader: Grader, path: Path) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_author: dict[str, dict[str, str]] = {}
+    for r in rows:
+        by_author.setdefault(r["author"], {})[r["q"]] = r["answer"]
     out = []
-    for ex in load_catalog(ROOT / "exercises"):
-        labelled = solutions / ex.id / "labelled.toml"
-        if not ex.written or not labelled.is_file():
-            continue
-        rub = rubric.load_rubric(solutions / ex.id / "rubric.toml")
-        prompt = ex.written["prompt"] + "\n" + (ex.folder / "prompt.md").read_text(encoding="utf-8")
-        for item in tomllib.loads(labelled.read_text(encoding="utf-8"))["answers"]:
-            case = rubric.score(item["text"], rub, prompt)
-            out.append({"id": ex.id, "split": item.get("split", "tune"), "kind": item.get("kind", ""),
-                        "human": float(item["score"]), "machine": case.score, "review": case.needs_review,
-                        "text": item["text"]})
+    for r in rows:
+        case = grader.score(r["q"], r["answer"], by_author[r["author"]])
+        out.append({"id": r["q"], "split": "heldout" if heldout(r["author"]) else "tune", "human": r["label"],
+                    "machine": case.score, "review": case.needs_review, "text": r["answer"], "case": case,
+                    "reason": r.get("reason", "")})
     return out
+
+
+def own_rows(grader: Grader) -> list[dict]:
+    out = []
+    for ex_id in grader.exercises:
+        path = grader.solutions / ex_id / "labelled.toml"
+        if not path.is_file():
+            continue
+        for item in read_toml(path).get("answers", []):
+            case = grader.score(ex_id, item["text"])
+            out.append({"id": ex_id, "split": item.get("split", "tune"), "human": float(item["score"]),
+                        "machine": case.score, "review": case.needs_review, "text": item["text"], "case": case,
+                        "reason": item.get("kind", "")})
+    return out
+
+
+def _acc_mae(items: list[dict]) -> tuple[float, float]:
+    if not items:
+        return float("nan"), float("nan")
+    acc = sum((r["human"] >= 0.5) == (r["machine"] >= 0.5) for r in items) / len(items)
+    return acc, sum(abs(r["human"] - r["machine"]) for r in items) / len(items)
 
 
 def summary(items: list[dict]) -> str:
     human = [r["human"] >= 0.5 for r in items]
     machine = [r["machine"] >= 0.5 for r in items]
-    accuracy = sum(h == m for h, m in zip(human, machine)) / len(items)
-    mae = sum(abs(r["human"] - r["machine"]) for r in items) / len(items)
-    review = sum(r["review"] for r in items) / len(items)
+    accuracy, mae = _acc_mae(items)
+    flagged = [r for r in items if r["review"]]
+    plain = [r for r in items if not r["review"]]
+    fa, fm = _acc_mae(flagged)
+    ua, um = _acc_mae(plain)
     return (f"{len(items):4d} answers  pass/fail accuracy {accuracy:.3f}  kappa {cohen_kappa(human, machine):.3f}  "
-            f"score MAE {mae:.3f}  flagged for review {review:.0%}")
+            f"MAE {mae:.3f}  review rate {len(flagged) / len(items):.1%}\n"
+            f"{'':9}flagged {len(flagged)}: accuracy {fa:.3f} MAE {fm:.3f} | unflagged {len(plain)}: accuracy "
+            f"{ua:.3f} MAE {um:.3f} | error ratio flagged/unflagged: pass/fail "
+            f"{(1 - fa) / (1 - ua) if ua < 1 else float('inf'):.2f}, MAE {fm / um if um else float('inf'):.2f}")
+
+
+def reasons(items: list[dict]) -> str:
+    """Why answers were flagged: per reason, how many, and how often the score was still right."""
+    by: dict[str, list[dict]] = {}
+    for r in items:
+        for why in r["case"].details.get("review_reasons", []):
+            by.setdefault(why.split(" (")[0].split(":")[0], []).append(r)
+    parts = []
+    for why, part in sorted(by.items(), key=lambda kv: -len(kv[1])):
+        acc, mae = _acc_mae(part)
+        parts.append(f"{why} {len(part)} (accuracy {acc:.2f}, MAE {mae:.2f})")
+    return "; ".join(parts) or "none"
+
+
+def probe_rows(grader: Grader, chapter: Path | None) -> list[dict]:
+    passages = probes.chapter_passages(chapter) if chapter and chapter.is_file() else []
+    out = []
+    for ex_id, ex in grader.exercises.items():
+        items = probes.hand(grader.solutions, ex_id)
+        items += probes.prompt_copies(ex.written["prompt"], (ex.folder / "prompt.md").read_text(encoding="utf-8"))
+        reference = (grader.solutions / ex_id / "answer.md").read_text(encoding="utf-8")
+        if passages:
+            items.append(("chapter", probes.nearest_passage(passages, reference)))
+        for kind, text in items:
+            case = grader.score(ex_id, text)
+            out.append({"id": ex_id, "kind": kind, "case": case, "text": text})
+    for kind, text in (("pasted vocabulary", probes.VOCABULARY),) + tuple(
+            ("pasted reference", (grader.solutions / i / "answer.md").read_text(encoding="utf-8"))
+            for i in sorted(grader.exercises)[:3]):
+        cells = {i: text for i in grader.exercises}
+        for ex_id in grader.exercises:
+            out.append({"id": ex_id, "kind": kind, "case": grader.score(ex_id, text, cells), "text": text})
+    return out
+
+
+def print_probes(rows: list[dict]) -> None:
+    kinds = list(dict.fromkeys(r["kind"] for r in rows))
+    print("gaming probes (passes unflagged = at least half the points and not flagged for review):")
+    for kind in kinds:
+        part = [r for r in rows if r["kind"] == kind]
+        bad = [r for r in part if r["case"].score >= 0.5 and not r["case"].needs_review]
+        flagged = sum(r["case"].needs_review for r in part)
+        mean = sum(r["case"].score for r in part) / len(part)
+        print(f"  {kind:18} {len(part):3d} probes  passed unflagged {len(bad):2d}  flagged {flagged:3d}  "
+              f"mean score {mean:.2f}" + (f"  ({', '.join(r['id'] for r in bad)})" if bad else ""))
+    pasted = [r for r in rows if r["kind"] == "pasted vocabulary"]
+    if pasted:
+        print(f"  one vocabulary paragraph in all {len(pasted)} cells: {sum(r['case'].score for r in pasted):.1f} "
+              f"of {len(pasted)} points, {sum(not r['case'].needs_review for r in pasted)} unflagged")
+
+
+def show(items: list[dict]) -> None:
+    for r in items:
+        if abs(r["human"] - r["machine"]) >= 0.5 or (r["review"] and abs(r["human"] - r["machine"]) > 0):
+            c = r["case"]
+            print(f"--- {r['id']} human {r['human']} machine {r['machine']} review {r['review']} | {r['reason']}\n"
+                  f"{r['text'][:400]}\n  > " + c.message.replace("\n", "\n  > "))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--verbose", "-v", action="store_true", help="list every disagreement")
+    parser.add_argument("--show", choices=["tune", "heldout", "own", "probes"], help="list the disagreements")
+    parser.add_argument("--by-question", action="store_true", help="MAE per question on the tune learners")
+    parser.add_argument("--question", "-q", help="with --show: only this exercise id")
     parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--chapter", type=Path, default=CHAPTER)
     args = parser.parse_args()
-    items = rows(args.solutions)
-    if not items:
-        sys.exit("no labelled answers found")
-    questions = sorted({r["id"] for r in items})
-    print(f"{len(questions)} written questions: {', '.join(questions)}")
+    grader = Grader(args.solutions)
+    print(f"{len(grader.exercises)} written questions")
+    if args.corpus.is_file():
+        rows = corpus_rows(grader, args.corpus)
+        print(f"real learners ({args.corpus.name}):")
+        for split in ("tune", "heldout"):
+            print(f"  {split:7} {summary([r for r in rows if r['split'] == split])}")
+            print(f"{'':9}flagged because: {reasons([r for r in rows if r['split'] == split])}")
+        if args.by_question:
+            tune = [r for r in rows if r["split"] == "tune"]
+            for q in sorted({r["id"] for r in tune}):
+                part = [r for r in tune if r["id"] == q]
+                acc, mae = _acc_mae(part)
+                print(f"    {q} n={len(part):2d} accuracy {acc:.2f} MAE {mae:.2f} "
+                      f"review {sum(r['review'] for r in part)}")
+        if args.show in ("tune", "heldout"):
+            show([r for r in rows if r["split"] == args.show and args.question in (None, r["id"])])
+    else:
+        print(f"real learners: {args.corpus} not found, left out")
+    own = own_rows(grader)
+    print("our own labelled set (solutions/*/labelled.toml):")
     for split in ("tune", "heldout"):
-        part = [r for r in items if r["split"] == split]
-        if part:
-            print(f"{split:8} {summary(part)}")
-    print(f"{'all':8} {summary(items)}")
-    if args.verbose:
-        for r in items:
-            if abs(r["human"] - r["machine"]) >= 0.5:
-                print(f"  {r['id']} [{r['split']}, {r['kind']}] human {r['human']:.1f} machine {r['machine']:.2f}: "
-                      f"{r['text'][:110]}")
+        print(f"  {split:7} {summary([r for r in own if r['split'] == split])}")
+    if args.show == "own":
+        show(own)
+    rows = probe_rows(grader, args.chapter)
+    print_probes(rows)
+    if args.show == "probes":
+        for r in rows:
+            if r["case"].score >= 0.5 and not r["case"].needs_review:
+                print(f"--- {r['id']} {r['kind']}: {r['text'][:300]}\n  > " + r["case"].message.replace("\n", "\n  > "))
 
 
 if __name__ == "__main__":
