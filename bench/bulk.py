@@ -65,7 +65,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from grader.catalog import load_catalog  # noqa: E402
-from grader.submission import load  # noqa: E402
+from grader.intake.submission import load  # noqa: E402
 
 from class_batch import QUESTIONNAIRE, make_batch  # noqa: E402
 from nbgrader_run import find_nbgrader, measure_nbgrader  # noqa: E402

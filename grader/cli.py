@@ -20,7 +20,7 @@ def _settings(**kwargs):
 
 def _warn_isolation() -> None:
     """Say loudly when student code would run without namespaces (no filesystem or network isolation)."""
-    from grader.sandbox import isolation
+    from grader.sandbox.host import isolation
 
     iso = isolation.detect()
     if iso.level == isolation.LANDLOCK:
@@ -75,7 +75,7 @@ def _python(value: str | None) -> str | None:
     """The interpreter for sandboxes, checked once up front so a bad one is one clear error, not 39."""
     if value is None:
         return None
-    from grader.interpreter import InterpreterError, inspect
+    from grader.sandbox.host.interpreter import InterpreterError, inspect
 
     try:
         return inspect(value).path
@@ -107,7 +107,7 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir, junit_file, 
 
     Exit status 0 when every public test passes (or, with --min-score, when the score reaches it), 1 otherwise.
     """
-    from grader.grading import grade
+    from grader.grading.grade import grade
     from grader.report import render_html, render_terminal, to_json, write_junit
     from grader.report.gradebook import atomic_write_text
 
@@ -162,7 +162,7 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
     Results enter OUT/gradebook.db as each submission completes; a re-run grades only what is new or changed.
     """
     from grader.catalog import load_catalog, select
-    from grader.preflight import unavailable
+    from grader.course.preflight import unavailable
 
     settings = _settings(solutions_dir=solutions_dir, device=device, timeout=timeout)
     python = _python(python)
@@ -182,13 +182,13 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
     settings = _graded_device(settings, python)
     overrides = None
     if overrides_file:
-        from grader.overrides import OverrideError, load
+        from grader.review.overrides import OverrideError, load
 
         try:
             overrides = load(overrides_file)
         except OverrideError as exc:
             raise click.UsageError(str(exc)) from None
-    from grader.pool import default_jobs
+    from grader.grading.pool import default_jobs
 
     _run_batch(inputs, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing], overrides,
                jobs=jobs or default_jobs(), force=force, warm=not cold, python=python)
@@ -196,7 +196,7 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
 
 def _graded_device(settings, python):
     """Settle the batch's device once: a GPU is used only where CUDA starts inside a real sandbox."""
-    from grader.preflight import choose_device
+    from grader.course.preflight import choose_device
 
     try:
         settings, note = choose_device(settings, python)
@@ -211,9 +211,9 @@ def _graded_device(settings, python):
 
 def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, force=False, warm=True,
                python=None):
-    from grader.batch import grade_many
-    from grader.progress import Progress
-    from grader.store import GradebookError
+    from grader.grading.batch import grade_many
+    from grader.grading.progress import Progress
+    from grader.grading.store import GradebookError
 
     _warn_isolation()
     progress = Progress(sys.stderr, sys.stderr.isatty())
@@ -242,8 +242,8 @@ def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, for
               help='Canvas column header, ideally "Name (assignment id)" as in Canvas\'s own export.')
 def export_cmd(out_dir, canvas_assignment):
     """Rebuild the exports of a graded folder from its gradebook.db (CSV, Canvas, JUnit, Gradescope, dashboard)."""
-    from grader.exports import DEFAULT_ASSIGNMENT, write_exports
-    from grader.store import Gradebook, GradebookError
+    from grader.report.exports import DEFAULT_ASSIGNMENT, write_exports
+    from grader.grading.store import Gradebook, GradebookError
 
     if not (out_dir / "gradebook.db").is_file():
         raise click.UsageError(f"{out_dir} has no gradebook.db: grade into it first (grader grade ... --out DIR)")
@@ -284,8 +284,8 @@ def doctor(quick, as_json, require):
     """Say what isolation this machine gives student code, why, and what each layer costs at start-up."""
     import json
 
-    from grader.doctor import MISSING, OK, WARN, diagnose, render
-    from grader.sandbox.isolation import LEVELS
+    from grader.course.doctor import MISSING, OK, WARN, diagnose, render
+    from grader.sandbox.host.isolation import LEVELS
 
     steps = (lambda text: click.echo(f"  probing: {text} ...", err=True)) if not as_json else None
     diagnosis = diagnose(measure=not quick, on_step=steps)
@@ -307,7 +307,7 @@ def doctor(quick, as_json, require):
 def demo(out_dir):
     """Grade the reference workbook and a half-right submission on the embedded MNIST sample."""
     from grader.catalog import load_catalog
-    from grader.preflight import unavailable
+    from grader.course.preflight import unavailable
 
     settings = _settings()
     catalog = load_catalog(settings.exercises_dir)
@@ -381,8 +381,8 @@ def data_export(dest):
               help="Grading workers for the CPU/GPU parity check (default: the number of cores).")
 def validate_cmd(seeds, quick, device, jobs):
     """Check the exercise set: references pass, starters fail cleanly, thresholds hold, folders complete."""
-    from grader.pool import default_jobs
-    from grader.validate import validate
+    from grader.grading.pool import default_jobs
+    from grader.course.validate import validate
 
     settings = _settings(device=device)
     if not quick:
@@ -402,7 +402,7 @@ def validate_cmd(seeds, quick, device, jobs):
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False))
 def release_cmd(out_dir):
     """Build the student bundle: workbook, prompts, starters, public tests and a README on self-checking."""
-    from grader.release import build, leaks
+    from grader.course.release import build, leaks
 
     settings = _settings()
     try:
@@ -421,7 +421,7 @@ def release_cmd(out_dir):
 def build_cmd(solutions_dir, check_only):
     """Rebuild exercises/workbook.ipynb, solutions/reference.ipynb and solutions/examples/*.ipynb from sources."""
     from grader.catalog import load_catalog
-    from grader.workbook import (build, dumps, example_answers, example_of, reference_answer, solution_of,
+    from grader.course.workbook import (build, dumps, example_answers, example_of, reference_answer, solution_of,
                                  starter_of, write)
 
     settings = _settings(solutions_dir=solutions_dir)

@@ -11,7 +11,7 @@ Grading runs student code once in a sandbox and questions it with plain data.  H
 new process: :class:`LiveBackend` has the sandbox session's methods (``has``, ``get``, ``call``, ``put``,
 ``harness``) but reads the student's objects straight from the notebook's namespace (IPython's ``user_ns``, or
 ``__main__`` outside IPython).  Every argument and every answer still goes through the sandbox's plain-data
-encoding (:mod:`grader.sandbox.wire`, encode then decode), so values compare exactly as they do when graded: a
+encoding (:mod:`grader.sandbox.inside.wire`, encode then decode), so values compare exactly as they do when graded: a
 generator is refused as it would be, a tensor comes back as a fresh plain tensor, and the student's function
 works on its own copy of the test's inputs.
 
@@ -43,7 +43,7 @@ import traceback
 import types
 from pathlib import Path
 
-from grader.sandbox import wire  # standard library only: importing it keeps `import grader` cheap
+from grader.sandbox.inside import wire  # standard library only: importing it keeps `import grader` cheap
 
 WRITTEN_NOTE = ("written answers ({points}) are not in this score: the kernel cannot see markdown cells; "
                 "save the notebook and pass its file, check(..., notebook=\"workbook.ipynb\"), or run "
@@ -65,7 +65,7 @@ class LiveBackend:
     """The sandbox session's interface, served from a live namespace in this process.
 
     ``namespace`` is the student's globals (a dict).  Values crossing in either direction are passed through
-    :func:`grader.sandbox.wire.encode` and :func:`~grader.sandbox.wire.decode`, so what a test receives is the
+    :func:`grader.sandbox.inside.wire.encode` and :func:`~grader.sandbox.inside.wire.decode`, so what a test receives is the
     same plain data a sandbox would have sent, and what student code receives is a copy the test does not share.
     """
 
@@ -113,7 +113,7 @@ class LiveBackend:
     def _answer(self, compute, timeout: float | None):
         """Run student-facing work; its value as plain data, or a StudentError / StudentTimeout as the sandbox
         session would raise."""
-        from grader.sandbox.session import StudentTimeout
+        from grader.sandbox.host.session import StudentTimeout
 
         limit = timeout or self.timeout
         try:
@@ -146,7 +146,7 @@ def _copy(value):
 
 def _reply(value):
     """A student's value as the grader would receive it from a sandbox."""
-    from grader.sandbox.process import REPLY_LIMITS
+    from grader.sandbox.host.process import REPLY_LIMITS
 
     try:
         return wire.decode(wire.encode(value), REPLY_LIMITS)
@@ -157,7 +157,7 @@ def _reply(value):
 
 
 def _student_error(kind: str, message: str):
-    from grader.sandbox.session import StudentError
+    from grader.sandbox.host.session import StudentError
 
     return StudentError({"type": kind, "message": message, "frames": [], "lineno": None})
 
@@ -190,7 +190,7 @@ def _student_error_from(exc: BaseException):
         message = str(exc)
     except BaseException:  # noqa: BLE001 - a hostile __str__
         message = "<unprintable message>"
-    from grader.sandbox.session import StudentError
+    from grader.sandbox.host.session import StudentError
 
     return StudentError({"type": type(exc).__name__, "message": message[:2000], "frames": lines,
                          "lineno": frames[-1].lineno if frames else None})
@@ -351,7 +351,7 @@ def run_check(ids, *, namespace: dict, exercises_dir=None, notebook=None, device
     answers, unreadable = None, None
     path = notebook_file(namespace, notebook)
     if path is not None and path.suffix == ".ipynb" and any(ex.written for ex in exercises):
-        from grader import submission as submission_mod
+        from grader.intake import submission as submission_mod
 
         saved = submission_mod.load(path)
         answers, unreadable = (None, saved.load_error) if saved.load_error else (saved.answers, None)
@@ -388,7 +388,7 @@ def run_check(ids, *, namespace: dict, exercises_dir=None, notebook=None, device
 
 
 def _data_loaders() -> dict:
-    """The labelled data public tests may ask for, loaded on first use (as ``grader.grading.data_loaders``, without
+    """The labelled data public tests may ask for, loaded on first use (as ``grader.grading.grade.data_loaders``, without
     importing the grading pipeline)."""
     def sample():
         from grader.data import load_sample
@@ -404,7 +404,7 @@ def _data_loaders() -> dict:
 def _exercise_result(ex, cases, artifacts, backend: LiveBackend, answers: dict | None):
     from grader.judge import choice, rubric
     from grader.results import ExerciseResult, Outcome
-    from grader.sandbox.session import StudentError
+    from grader.sandbox.host.session import StudentError
 
     for case in cases:
         if case.outcome is Outcome.TIMEOUT:

@@ -54,7 +54,7 @@ def settings():
 
 @pytest.fixture
 def grade_it(settings):
-    from grader.grading import grade
+    from grader.grading.grade import grade
 
     def run(path, exercises=None, mode="grade", **overrides):
         chosen = load_settings(**{"timeout": 20, "memory_mb": 2048, **overrides}) if overrides else settings

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from grader import submission
-from grader.batch import grade_many
+from grader.intake import submission
+from grader.grading.batch import grade_many
 from grader.config import load_settings
 from grader.results import LOAD_ERROR_CASE, Outcome
-from grader.store import Gradebook
+from grader.grading.store import Gradebook
 
 # nbformat warns about what bad notebooks lack (cell ids); here that is the point, not news.
 pytestmark = [pytest.mark.filterwarnings("ignore::nbformat.warnings.MissingIDFieldWarning"),

@@ -12,12 +12,12 @@ import zipfile
 
 import pytest
 
-from grader import pool
-from grader.batch import grade_many, grading_key, safe_name
+from grader.grading import pool
+from grader.grading.batch import grade_many, grading_key, safe_name
 from grader.config import load_settings
-from grader.overrides import Override
+from grader.review.overrides import Override
 from grader.results import Outcome
-from grader.store import Gradebook
+from grader.grading.store import Gradebook
 
 RIGHT = "def double_odds(nums):\n    return [2 * n for n in nums if n % 2 == 1]\n"
 WRONG = "def double_odds(nums):\n    return nums\n"
@@ -56,17 +56,17 @@ def test_endless_loop_and_huge_allocation_do_not_spoil_the_batch(tmp_path, make_
 
 
 def test_a_grader_crash_is_that_submissions_result_and_the_rest_are_kept(tmp_path, make_script, monkeypatch):
-    import grader.grading
+    import grader.grading.grade
 
     subs = [make_script(RIGHT, "first.py"), make_script(RIGHT, "second.py")]
-    real = grader.grading.grade
+    real = grader.grading.grade.grade
 
     def crash_on_second(path, *args, **kwargs):
         if "second" in str(path):
             raise RuntimeError("grader bug")
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(grader.grading, "grade", crash_on_second)
+    monkeypatch.setattr(grader.grading.grade, "grade", crash_on_second)
     batch = grade_many(subs, tmp_path / "out", load_settings(), exercise_ids=["q04"])
     first, second = sorted(batch.graded, key=lambda g: g.result.submission)
     assert first.result.score == 2
@@ -131,7 +131,7 @@ def test_an_lms_zip_is_one_submission_per_student_with_the_lms_ids_kept(tmp_path
 
 
 def test_workers_in_parallel_and_a_hung_worker_costs_only_its_submission(tmp_path, make_script, monkeypatch):
-    import grader.batch as batch_mod
+    import grader.grading.batch as batch_mod
 
     subs = [make_script(RIGHT, f"s{n}.py") for n in range(3)]
     subs.append(make_script("import time\ntime.sleep(30)\n" + RIGHT, "slow.py"))

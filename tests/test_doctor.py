@@ -4,8 +4,8 @@ import json
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.doctor import MISSING, OK, WARN, diagnose, render, time_startup
-from grader.sandbox import isolation
+from grader.course.doctor import MISSING, OK, WARN, diagnose, render, time_startup
+from grader.sandbox.host import isolation
 
 
 def test_diagnosis_names_every_layer_and_the_level_grading_uses():

@@ -7,7 +7,7 @@ import pytest
 
 from class_factories import (HONEST_A, HONEST_B, STARTER, class_codes, make_class, passed_exercises, renamed_copy,
                              result_for, synthetic_code)
-from grader.flags import KINDS, PERFECT, Flag, find_flags
+from grader.review.flags import KINDS, PERFECT, Flag, find_flags
 from grader.results import CaseResult, ExerciseResult, Outcome, Visibility
 
 

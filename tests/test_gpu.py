@@ -12,8 +12,8 @@ import pytest
 
 from grader.catalog import load_catalog
 from grader.config import REPO_ROOT, load_settings, resolve_device
-from grader.grading import grade
-from grader.preflight import unavailable
+from grader.grading.grade import grade
+from grader.course.preflight import unavailable
 from grader.results import Outcome
 
 CUDA = resolve_device("auto") == "cuda"
@@ -40,8 +40,8 @@ def on():
 
 def test_cuda_starts_inside_a_cold_and_a_warm_sandbox():
     from grader.config import Limits
-    from grader.sandbox.cuda_probe import probe
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host.cuda_probe import probe
+    from grader.sandbox.host.warm import Zygote
 
     cold = probe()
     assert cold.works, cold.why
@@ -84,7 +84,7 @@ def test_a_wrong_model_gets_the_same_verdict_on_cuda(on, path):
 
 
 def test_a_students_huge_gpu_allocation_is_their_error_and_the_next_student_is_unaffected(on, make_script):
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host.warm import Zygote
 
     settings = on("cuda", timeout=60, gpu_memory_mb=2048)
     greedy = make_script("import time, torch\n"

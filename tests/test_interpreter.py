@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.interpreter import InterpreterError, inspect
-from grader.sandbox import isolation
+from grader.sandbox.host.interpreter import InterpreterError, inspect
+from grader.sandbox.host import isolation
 
 RIGHT = "import sys\nprint('running on', sys.prefix)\ndef double_odds(nums):\n    return [2 * n for n in nums if n % 2]\n"
 
@@ -77,9 +77,9 @@ def test_what_is_not_a_usable_python_says_so(tmp_path, content, mode, message):
 def test_a_warm_sandbox_keeps_an_interpreter_that_lives_under_tmp(other_python):
     """Each fork covers /tmp with a fresh tmpfs; a virtualenv under /tmp (as in a CI checkout) stays visible."""
     from grader.config import Limits
-    from grader.sandbox.session import Session
-    from grader.sandbox.warm import Zygote
-    from grader.submission import Cell, Submission
+    from grader.sandbox.host.session import Session
+    from grader.sandbox.host.warm import Zygote
+    from grader.intake.submission import Cell, Submission
 
     assert str(other_python).startswith("/tmp/")
     site = subprocess.run([str(other_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],

@@ -1,7 +1,7 @@
 """Instructor overrides win, survive regrading and are marked; bad rows name their line."""
 import pytest
 
-from grader import overrides
+from grader.review import overrides
 from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult
 
 

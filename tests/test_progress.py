@@ -1,7 +1,7 @@
 """Progress of a batch: a bar with an ETA on a terminal, plain lines in a log, one line per submission in trouble."""
 import io
 
-from grader.progress import Progress, clock, trouble
+from grader.grading.progress import Progress, clock, trouble
 from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult
 
 
@@ -37,7 +37,7 @@ def test_a_log_gets_one_plain_line_per_submission_and_no_control_codes():
 
 
 def test_a_terminal_gets_a_bar_with_an_eta(monkeypatch):
-    import grader.progress as mod
+    import grader.grading.progress as mod
 
     now = [100.0]
     monkeypatch.setattr(mod.time, "monotonic", lambda: now[0])

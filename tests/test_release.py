@@ -2,7 +2,7 @@
 import pytest
 
 from grader.config import load_settings
-from grader.release import PUBLIC_FILES, build, leaks, secrets
+from grader.course.release import PUBLIC_FILES, build, leaks, secrets
 
 
 @pytest.fixture(scope="module")

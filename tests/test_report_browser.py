@@ -37,7 +37,7 @@ if CHROMIUM is None:
                 allow_module_level=True)
 
 from class_factories import STARTER, class_codes, class_rows, make_class  # noqa: E402
-from grader.flags import find_flags  # noqa: E402
+from grader.review.flags import find_flags  # noqa: E402
 from grader.report import render_dashboard, render_html  # noqa: E402
 from grader.report import dashboard as dashboard_view  # noqa: E402
 from grader.report import html as report_view  # noqa: E402

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from class_factories import EVIL, STARTER, Tags, class_codes, class_rows, make_class, result_for
-from grader.flags import Flag, find_flags
+from grader.review.flags import Flag, find_flags
 from grader.report import render_dashboard
 from grader.report.dashboard import ClassRow, context, safe_href
 from grader.report.plots import histogram_svg

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from grader.config import ConfigError, Limits, load_settings
-from grader.sandbox import gpu, isolation, process
-from grader.sandbox.cuda_probe import CudaProbe
-from grader.sandbox.limits import rlimits
+from grader.sandbox.host import gpu, isolation, process
+from grader.sandbox.host.cuda_probe import CudaProbe
+from grader.sandbox.host.limits import rlimits
 
 FAKE_NODES = ["/dev/nvidia0", "/dev/nvidia1", "/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools",
               "/dev/nvidia-caps"]
@@ -84,7 +84,7 @@ def test_nvidia_smi_readings_are_summed_per_process():
 
 
 def test_auto_falls_back_to_the_cpu_and_says_why(monkeypatch):
-    from grader import preflight
+    from grader.course import preflight
 
     monkeypatch.setattr(preflight, "resolve_device", lambda requested: "cuda")
     settings, note = preflight.choose_device(load_settings(device="auto"),
@@ -94,7 +94,7 @@ def test_auto_falls_back_to_the_cpu_and_says_why(monkeypatch):
 
 
 def test_asking_for_cuda_that_cannot_start_in_a_sandbox_stops_with_the_reason(monkeypatch):
-    from grader import preflight
+    from grader.course import preflight
 
     monkeypatch.setattr(preflight, "resolve_device", lambda requested: "cuda")
     with pytest.raises(ConfigError, match="(?s)CUDA does not start inside the sandbox: RuntimeError.*--device cpu"):
@@ -103,8 +103,8 @@ def test_asking_for_cuda_that_cannot_start_in_a_sandbox_stops_with_the_reason(mo
 
 
 def test_no_driver_means_nothing_cuda_specific_runs():
-    from grader import preflight
-    from grader.doctor import cuda_check
+    from grader.course import preflight
+    from grader.course.doctor import cuda_check
 
     def never(*_args):
         raise AssertionError("the CUDA probe ran on a machine without a GPU driver")
@@ -117,9 +117,9 @@ def test_no_driver_means_nothing_cuda_specific_runs():
 
 def test_a_batch_whose_gpu_fails_in_the_sandbox_is_graded_on_the_cpu_and_blames_no_one(
         monkeypatch, make_script, tmp_path):
-    from grader import preflight
+    from grader.course import preflight
     from grader.cli import main
-    from grader.sandbox import cuda_probe
+    from grader.sandbox.host import cuda_probe
 
     monkeypatch.setattr(preflight, "resolve_device", lambda requested: "cuda")
     monkeypatch.setattr(cuda_probe, "probe", lambda limits, python: CudaProbe(False, ERROR_304))
@@ -136,9 +136,9 @@ def test_a_batch_whose_gpu_fails_in_the_sandbox_is_graded_on_the_cpu_and_blames_
 
 
 def test_cuda_asked_for_and_unusable_stops_before_grading(monkeypatch, make_script, tmp_path):
-    from grader import preflight
+    from grader.course import preflight
     from grader.cli import main
-    from grader.sandbox import cuda_probe
+    from grader.sandbox.host import cuda_probe
 
     monkeypatch.setattr(preflight, "resolve_device", lambda requested: "cuda")
     monkeypatch.setattr(cuda_probe, "probe", lambda limits, python: CudaProbe(False, ERROR_304))
@@ -207,7 +207,7 @@ print(json.dumps(found))
 def test_a_cuda_sandbox_may_open_local_sockets_and_nothing_else(unix):
     import subprocess
 
-    lib = str(process.HERE)
+    lib = str(process.INSIDE)
     done = subprocess.run([sys.executable, "-I", "-c", SOCKETS.format(lib=lib, unix=unix)], capture_output=True,
                           text=True, timeout=60)
     assert json.loads(done.stdout) == {"unix": "opened" if unix else "EPERM", "inet": "EPERM", "inet6": "EPERM",

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from grader.sandbox.limits import task_count, tree_pids
+from grader.sandbox.host.limits import task_count, tree_pids
 
 SPAWNER = """
 import subprocess, threading, time

@@ -4,9 +4,9 @@ import time
 import pytest
 
 from grader.config import REPO_ROOT, Limits
-from grader.sandbox import isolation
-from grader.sandbox.session import Session, StudentCrash, StudentError, StudentTimeout
-from grader.submission import Cell, Submission
+from grader.sandbox.host import isolation
+from grader.sandbox.host.session import Session, StudentCrash, StudentError, StudentTimeout
+from grader.intake.submission import Cell, Submission
 
 namespaced = pytest.mark.skipif(isolation.detect().level != isolation.NAMESPACES,
                                 reason="bubblewrap namespaces are not available on this machine")
@@ -17,7 +17,7 @@ _START = {"zygote": None}
 
 @pytest.fixture(scope="module")
 def zygote():
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host.warm import Zygote
 
     with Zygote(Limits()) as z:
         yield z
@@ -131,7 +131,7 @@ def repo():
     return sorted(os.listdir(root)) if os.path.isdir(root) else []
 def grader_importable():
     try:
-        import grader.grading  # the real engine; only a data stand-in named grader is there
+        import grader.grading.grade  # the real engine; only a data stand-in named grader is there
         return True
     except ImportError:
         return False
@@ -164,7 +164,7 @@ def test_a_value_too_big_for_the_grader_is_refused():
 def _process_cap_available() -> bool:
     import os
 
-    from grader.sandbox.limits import PidsCgroup
+    from grader.sandbox.host.limits import PidsCgroup
 
     group = PidsCgroup.create(8)
     if group is not None:

@@ -7,9 +7,10 @@ import sys
 import pytest
 
 from grader.config import REPO_ROOT, Limits
-from grader.sandbox import isolation, walls
-from grader.sandbox.session import Session, StudentCrash, StudentError
-from grader.submission import Cell, Submission
+from grader.sandbox.host import isolation
+from grader.sandbox.inside import walls
+from grader.sandbox.host.session import Session, StudentCrash, StudentError
+from grader.intake.submission import Cell, Submission
 
 PROBES = f"""
 import os, socket
@@ -77,7 +78,7 @@ def level(request):
 
 @pytest.fixture(params=["cold", "warm"], scope="module")
 def open_session(request, level):
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host.warm import Zygote
 
     zygote = Zygote(Limits()).start() if request.param == "warm" else None
 
@@ -177,7 +178,7 @@ def test_filling_the_work_folder_is_stopped(open_session, level):
 
 def test_results_record_the_level(level, make_script):
     from grader.config import load_settings
-    from grader.grading import grade
+    from grader.grading.grade import grade
 
     path = make_script("def double_odds(nums):\n    return [2 * n for n in nums if n % 2 == 1]\n")
     result = grade(path, load_settings(timeout=20), exercise_ids=["q04"])
@@ -198,8 +199,8 @@ GRADER_THAT_DIES = """
 import os, sys, time
 os.environ["GRADER_ISOLATION"] = sys.argv[1]
 from grader.config import Limits
-from grader.sandbox.process import SandboxProcess
-from grader.sandbox.warm import Zygote
+from grader.sandbox.host.process import SandboxProcess
+from grader.sandbox.host.warm import Zygote
 zygote = Zygote(Limits()).start()
 sandboxes = [SandboxProcess(Limits(), zygote=zygote), SandboxProcess(Limits())]
 for s in sandboxes:

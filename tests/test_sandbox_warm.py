@@ -5,10 +5,10 @@ import time
 import pytest
 
 from grader.config import Limits
-from grader.sandbox import isolation
-from grader.sandbox.limits import tree_pids
-from grader.sandbox.process import SandboxProcess
-from grader.sandbox.warm import Zygote
+from grader.sandbox.host import isolation
+from grader.sandbox.host.limits import tree_pids
+from grader.sandbox.host.process import SandboxProcess
+from grader.sandbox.host.warm import Zygote
 
 namespaced = pytest.mark.skipif(isolation.detect().level != isolation.NAMESPACES,
                                 reason="bubblewrap namespaces are not available on this machine")
@@ -63,7 +63,7 @@ def run(zygote, source=PROBE, limits=None):
 
 def mount_points_in_tmp() -> list[str]:
     """What a fresh sandbox /tmp holds: only the folders leading to an interpreter under /tmp (a CI checkout)."""
-    from grader.sandbox.isolation import covered_roots
+    from grader.sandbox.host.isolation import covered_roots
 
     return sorted({root.split("/")[2] for root in covered_roots() if root.startswith("/tmp/")})
 
@@ -198,8 +198,8 @@ def test_a_dead_zygote_is_restarted(zygote):
 
 def test_a_fork_that_cannot_set_itself_up_gives_way_to_a_cold_start(monkeypatch):
     """Whatever breaks a fork's own setup (here: walls it cannot raise), the sandbox still starts, cold, and says why."""
-    from grader.sandbox import isolation
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host import isolation
+    from grader.sandbox.host.warm import Zygote
 
     real = isolation.walls_spec
 

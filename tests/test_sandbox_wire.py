@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader.sandbox import wire
+from grader.sandbox.inside import wire
 
 
 @pytest.mark.parametrize("value", [

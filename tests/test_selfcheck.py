@@ -19,7 +19,7 @@ from grader import selfcheck
 from grader.config import REPO_ROOT
 from grader.report.notebook import FOOTER, render_html, render_text
 from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
-from grader.sandbox.session import StudentError, StudentTimeout
+from grader.sandbox.host.session import StudentError, StudentTimeout
 
 EXERCISES = REPO_ROOT / "exercises"
 RIGHT_Q04 = "def double_odds(nums):\n    return [2 * n for n in nums if n % 2 == 1]\n"

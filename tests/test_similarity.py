@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from class_factories import HONEST_A, HONEST_B, STARTER, renamed_copy, synthetic_code
-from grader import similarity
-from grader.similarity import normalise, similar_pairs, starter_names
+from grader.review import similarity
+from grader.review.similarity import normalise, similar_pairs, starter_names
 
 
 def test_layout_comments_docstrings_and_names_do_not_matter():

@@ -4,7 +4,7 @@ import sqlite3
 import pytest
 
 from grader.results import SubmissionResult
-from grader.store import Gradebook, GradebookError, Student
+from grader.grading.store import Gradebook, GradebookError, Student
 
 
 def result(name: str, score: float) -> SubmissionResult:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from grader import submission
+from grader.intake import submission
 
 NAMES = {"q04": ["double_odds"], "q09": ["doubled_corner"]}
 
@@ -107,7 +107,7 @@ def test_a_notebook_that_is_not_ours_loads_with_no_attribution(make_notebook):
 
 
 def test_marks_in_metadata_and_tags_are_read_whatever_their_case(make_notebook):
-    from grader.submission import load
+    from grader.intake.submission import load
 
     path = make_notebook([("x = 1", {"grader": {"exercise": "Q04"}}), ("y = 2", {"tags": ["exercise: q09 "]})])
     assert [c.exercise for c in load(path).cells] == ["q04", "q09"]

@@ -1,4 +1,4 @@
-"""Fuzzing the submission loader: whatever a student uploads, ``grader.submission.load`` returns, quickly, either
+"""Fuzzing the submission loader: whatever a student uploads, ``grader.intake.submission.load`` returns, quickly, either
 one clear line saying what is wrong or cells of text, and loses none of the code it was given.
 
 The examples are derandomised and few, so CI runs the same 200 per strategy every time, with no example database.
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from grader import submission
+from grader.intake import submission
 
 # nbformat warns about what bad notebooks lack (cell ids); here that is the point, not news.
 pytestmark = [pytest.mark.filterwarnings("ignore::nbformat.warnings.MissingIDFieldWarning"),

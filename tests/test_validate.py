@@ -1,7 +1,7 @@
 """`grader validate`'s static checks find incomplete folders and answers leaking into what students get."""
 from grader.catalog import load_catalog
 from grader.config import REPO_ROOT
-from grader.validate import folder_problems, import_problems
+from grader.course.validate import folder_problems, import_problems
 
 GOOD = 'id = "q05"\ntitle = "T"\nkind = "code"\npoints = 1\nnames = ["f"]\nquestion = "Q5"\nsection = "S"\n'
 

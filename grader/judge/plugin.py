@@ -23,7 +23,7 @@ from grader.config import read_cached
 from grader.data import DataError
 from grader.judge.api import Failure
 from grader.results import CaseResult, Outcome, Visibility
-from grader.sandbox.session import StudentCrash, StudentError, StudentTimeout
+from grader.sandbox.host.session import StudentCrash, StudentError, StudentTimeout
 
 
 class NotDefined(Exception):

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass, field
 
 from grader.config import Limits
-from grader.sandbox.process import SandboxError, SandboxProcess
-from grader.submission import Submission
+from grader.sandbox.host.process import SandboxError, SandboxProcess
+from grader.intake.submission import Submission
 
 
 class StudentError(Exception):

@@ -16,7 +16,8 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from grader.config import Limits
-from grader.sandbox import isolation, walls
+from grader.sandbox.host import isolation
+from grader.sandbox.inside import walls
 
 OK, WARN, MISSING = "ok", "warn", "missing"
 
@@ -83,7 +84,7 @@ def diagnose(measure: bool = True, repeats: int = 3, on_step=None) -> Diagnosis:
     checks.append(Check("seccomp", OK if why is None else MISSING,
                         f"a filter for {platform.machine()} refuses {len(walls.REFUSED[platform.machine()])} "
                         "syscalls (sockets, ptrace, mount, io_uring, bpf, ...)" if why is None else why))
-    from grader.sandbox.limits import PidsCgroup
+    from grader.sandbox.host.limits import PidsCgroup
 
     group = PidsCgroup.create(Limits().max_processes)
     if group is not None:
@@ -112,13 +113,13 @@ def diagnose(measure: bool = True, repeats: int = 3, on_step=None) -> Diagnosis:
 
 def cuda_check(probe=None) -> Check:
     """Whether CUDA starts inside a real sandbox here (not merely whether device files exist)."""
-    from grader.sandbox import gpu
+    from grader.sandbox.host import gpu
 
     nodes = gpu.device_nodes()
     if not nodes:
         return Check("gpu", WARN, "no NVIDIA device here: grading runs on the CPU")
     if probe is None:
-        from grader.sandbox.cuda_probe import probe
+        from grader.sandbox.host.cuda_probe import probe
     found = probe()
     if found.works:
         return Check("gpu", OK, f"CUDA inside the sandbox: works on {found.why} ({gpu.gpu_count()} GPU(s), "
@@ -137,8 +138,8 @@ def _bwrap_version(bwrap: str) -> str:
 
 def time_startup(iso: isolation.Isolation, repeats: int = 3) -> Startup:
     """Median seconds from nothing to a sandbox that answered 'ready', cold and forked from a zygote."""
-    from grader.sandbox.process import SandboxError, SandboxProcess
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host.process import SandboxError, SandboxProcess
+    from grader.sandbox.host.warm import Zygote
 
     limits = Limits()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 
 from grader.catalog import Exercise
-from grader.submission import PLACEHOLDER
+from grader.intake.submission import PLACEHOLDER
 
 INTRO = """# Chapter 4 workbook: Under the Hood: Training a Digit Classifier
 

@@ -1,6 +1,6 @@
 """Plain data across the trust boundary: JSON plus raw array bytes, never pickle.
 
-Both sides import this file: the grading process (``grader.sandbox.wire``) and the sandbox, which gets a copy of
+Both sides import this file: the grading process (``grader.sandbox.inside.wire``) and the sandbox, which gets a copy of
 it next to ``worker.py`` and imports it as plain ``wire``.  It therefore depends on the standard library only;
 numpy and torch are used when present.
 

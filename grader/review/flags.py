@@ -13,7 +13,7 @@ decide in a minute whether it matters.  The kinds, in the order the dashboard li
     The submission hit another limit of the sandbox: memory, the process died, a reply the grader refused
     (protocol), output cut at the limit, or cells never run because earlier ones kept killing the sandbox.
 ``similar``
-    Two submissions' own code is near-identical after renaming and reformatting (:mod:`grader.similarity`);
+    Two submissions' own code is near-identical after renaming and reformatting (:mod:`grader.review.similarity`);
     both students are flagged, each naming the other.
 ``perfect``
     A trained model scored an accuracy of at least :data:`PERFECT` on held-out images, beyond anything the
@@ -32,7 +32,7 @@ import math
 from dataclasses import dataclass, field
 
 from grader.results import Outcome, SubmissionResult
-from grader.similarity import Pair, similar_pairs
+from grader.review.similarity import Pair, similar_pairs
 
 KINDS = ("grader", "timeout", "sandbox", "similar", "perfect")
 TITLES = {"grader": "Grader errors", "timeout": "Timeouts", "sandbox": "Sandbox limits",

@@ -49,7 +49,7 @@ class Done:
 
 def _read_code(path: str, exercise_ids) -> str:
     """The student's code as one text, for similarity checks on the dashboard."""
-    from grader import submission as submission_mod
+    from grader.intake import submission as submission_mod
 
     sub = submission_mod.load(path, {})
     if sub.load_error:
@@ -59,7 +59,7 @@ def _read_code(path: str, exercise_ids) -> str:
 
 def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python, suites=None) -> Done:
     """Grade one submission in this process; any failure of the grader's own becomes part of the reply."""
-    from grader.grading import grade
+    from grader.grading.grade import grade
 
     try:
         result = grade(task.path, settings, exercise_ids=exercise_ids, name=task.student, zygote=zygote,
@@ -86,7 +86,7 @@ def prepare(threads: int) -> None:
 
     torch.set_num_threads(max(1, threads))
     import pytest  # noqa: F401 - what every suite's first session would otherwise import on the clock
-    import grader.grading  # noqa: F401
+    import grader.grading.grade  # noqa: F401
     import grader.judge.api  # noqa: F401
 
 
@@ -95,7 +95,7 @@ def serve_kept(settings: Settings, exercise_ids, serve) -> None:
     kept); each submission then skips pytest's start and collection."""
     from grader.catalog import load_catalog, select
     from grader.config import resolve_device
-    from grader.grading import data_loaders, suite_plan
+    from grader.grading.grade import data_loaders, suite_plan
     from grader.judge.runner import keep_suites
 
     exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
@@ -112,7 +112,7 @@ def _torch_threads() -> int:
 def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, threads: int,
                  number: int = 0) -> None:
     if settings.device != "cpu":
-        from grader.sandbox import gpu
+        from grader.sandbox.host import gpu
 
         gpu.assign(number)  # before anything here starts CUDA; its sandboxes inherit the choice
     zygote, problem = launch_zygote(settings, python, warm)
@@ -147,7 +147,7 @@ def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, thr
 def launch_zygote(settings: Settings, python, warm: bool):
     """Start this process's zygote booting, without waiting for it: (zygote or None, why not)."""
     from grader.config import resolve_device
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host.warm import Zygote
 
     if not warm:
         return None, ""

@@ -20,15 +20,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader import __version__, pool
+from grader import __version__
+from grader.grading import pool
 from grader.catalog import load_catalog, select
-from grader.collect import Entry, collect, safe_key
+from grader.intake.collect import Entry, collect, safe_key
 from grader.config import REPO_ROOT, Settings
-from grader.overrides import apply as apply_overrides
+from grader.review.overrides import apply as apply_overrides
 from grader.report import render_html, write_result
 from grader.report.gradebook import atomic_write_text
 from grader.results import SubmissionResult
-from grader.store import Gradebook, Student
+from grader.grading.store import Gradebook, Student
 
 GRADEBOOK = "gradebook.db"
 
@@ -124,7 +125,7 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
     """
     began = time.perf_counter()
     if settings.device == "auto":  # settled once, as the CLI does, so that the grading key names a real device
-        from grader.preflight import choose_device
+        from grader.course.preflight import choose_device
 
         settings, note = choose_device(settings, python)
         if note and on_note:
@@ -177,7 +178,7 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
                              backstop=_backstop(settings, ids), on_done=record, on_note=on_note)
             finally:  # stopped with Ctrl-C too: what was recorded is exported
                 book.finish_run(run_id, len(batch.graded), len(batch.skipped))
-                from grader.exports import write_exports
+                from grader.report.exports import write_exports
 
                 write_exports(book, out_dir, settings)
     finally:

@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from grader.config import Limits
-from grader.sandbox import isolation
-from grader.sandbox.limits import die_with_parent, tree_pids
-from grader.sandbox.process import SandboxError, prepare_lib_dir, sandbox_command, sandbox_env
+from grader.sandbox.host import isolation
+from grader.sandbox.host.limits import die_with_parent, tree_pids
+from grader.sandbox.host.process import SandboxError, prepare_lib_dir, sandbox_command, sandbox_env
 
 MAX_RESTARTS = 3
 
@@ -112,7 +112,7 @@ class Zygote:
 
     def rss_mb(self) -> float:
         """Memory of the zygote itself (its PSS: pages it shares with its forks count once)."""
-        from grader.sandbox.limits import tree_rss_kb
+        from grader.sandbox.host.limits import tree_rss_kb
 
         return tree_rss_kb(self._popen.pid) / 1024 if self.alive() else 0.0
 

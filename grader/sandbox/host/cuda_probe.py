@@ -29,8 +29,8 @@ def probe(limits: Limits | None = None, python: str | None = None, iso=None, tim
           zygote=None) -> CudaProbe:
     """Start a CUDA sandbox (forked from *zygote*, a CUDA one, when given), allocate on the GPU inside it, and
     say whether that worked and why not."""
-    from grader.sandbox import gpu
-    from grader.sandbox.process import SandboxError, SandboxProcess
+    from grader.sandbox.host import gpu
+    from grader.sandbox.host.process import SandboxError, SandboxProcess
 
     if not gpu.device_nodes():
         return CudaProbe(False, "no NVIDIA device nodes on this machine (/dev/nvidiactl, /dev/nvidia0)")

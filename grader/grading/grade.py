@@ -11,14 +11,15 @@ import time
 import traceback
 from pathlib import Path
 
-from grader import __version__, submission as submission_mod
+from grader import __version__
+from grader.intake import submission as submission_mod
 from grader.catalog import Exercise, load_catalog, select
 from grader.config import Settings, resolve_device
 from grader.judge.runner import run_suites, suite_files
 from grader.results import LOAD_ERROR_CASE, CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
-from grader.sandbox import isolation
+from grader.sandbox.host import isolation
 from grader.judge import choice, rubric
-from grader.sandbox.session import Session, StudentCrash, StudentError, StudentTimeout
+from grader.sandbox.host.session import Session, StudentCrash, StudentError, StudentTimeout
 
 
 def data_loaders() -> dict:
@@ -49,7 +50,7 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
           suites=None) -> SubmissionResult:
     """Grade *path*.  ``mode="check"`` runs only the public tests (what a student can run themselves).
 
-    With a ``zygote`` (see ``grader.sandbox.warm``) the sandbox is forked warm instead of started cold.  With
+    With a ``zygote`` (see ``grader.sandbox.host.warm``) the sandbox is forked warm instead of started cold.  With
     ``suites`` (a ``runner.KeptSuites`` of the same files) the tests run in that kept pytest session instead of
     a session of their own.
     """

@@ -12,7 +12,7 @@ each applied by the sandbox process to itself and inherited by everything it sta
   interpreter, its libraries and its own files, and only write in its own work folder; TCP is refused (from
   Landlock ABI 4), and signals and abstract unix sockets cannot reach processes outside the sandbox (ABI 6).
 
-``apply(spec)`` takes the plan the grader computed (``grader.sandbox.isolation.walls_spec``)::
+``apply(spec)`` takes the plan the grader computed (``grader.sandbox.host.isolation.walls_spec``)::
 
     {"seccomp": true, "landlock": {"read": [paths], "write": [paths], "devices": [paths]} or null}
 

@@ -37,7 +37,7 @@ LANDLOCK = "landlock"  # Landlock + seccomp, applied by the sandbox to itself
 PROCESS = "process"  # a child process with rlimits only: no filesystem or network isolation
 LEVELS = (NAMESPACES, LANDLOCK, PROCESS)
 SANDBOX_UID = 65534  # nobody
-WALLS = Path(__file__).with_name("walls.py")
+WALLS = Path(__file__).resolve().parent.parent / "inside" / "walls.py"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def find_bwrap() -> str | None:
 
 
 def _seccomp_here() -> tuple[bool, str]:
-    from grader.sandbox import walls  # the sandbox-side module: standard library only
+    from grader.sandbox.inside import walls  # the sandbox-side module: standard library only
 
     why = walls.seccomp_supported()
     return why is None, why or ""
@@ -191,7 +191,7 @@ def walls_spec(iso: Isolation, lib_dir: Path | None, work_dir: Path | None, devi
     if iso.level == LANDLOCK:
         devices = ["/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"]
         if device != "cpu":
-            from grader.sandbox import gpu
+            from grader.sandbox.host import gpu
 
             devices += [d for d in gpu.device_nodes() if not os.path.isdir(d)]
         spec["landlock"] = {"read": [*map(str, readable_roots(python)), *([str(lib_dir)] if lib_dir else [])],
@@ -237,7 +237,7 @@ def covered_roots(python: str | None = None) -> list[str]:
 
 def _python_roots(python: str | None = None) -> list[Path]:
     """Directories the interpreter needs: its installation, the virtualenv and site-packages."""
-    from grader import interpreter
+    from grader.sandbox.host import interpreter
 
     if not interpreter.is_own(python):
         return interpreter.inspect(python).roots()
@@ -254,7 +254,7 @@ def _python_roots(python: str | None = None) -> list[Path]:
 def _hidden_paths(python: str | None = None) -> list[Path]:
     """Directories inside the bound roots that the sandbox must not see (a non-editable grader install, ours or
     one in the interpreter named with ``--python``)."""
-    from grader import interpreter
+    from grader.sandbox.host import interpreter
 
     spec = importlib.util.find_spec("grader")
     locations = list(spec.submodule_search_locations or []) if spec else []

@@ -87,7 +87,7 @@ def import_problems(root: Path) -> Iterator[Problem]:
 
 
 def grading_problems(settings: Settings, exercises: list[Exercise], progress: Callable[[str], None]):
-    from grader.grading import grade
+    from grader.grading.grade import grade
 
     ids = [ex.id for ex in exercises]
     progress("grading the reference workbook ...")
@@ -131,7 +131,7 @@ def validate(settings: Settings, *, seeds: int = 5, progress: Callable[[str], No
     problems = [p for ex in exercises for p in folder_problems(ex, settings.solutions_dir)]
     problems += list(import_problems(settings.exercises_dir.parent))
     if run_grading:
-        from grader.preflight import unavailable
+        from grader.course.preflight import unavailable
 
         missing = unavailable(exercises)
         problems += [Problem("data available", ex_id, why) for ex_id, why in missing.items()]
@@ -164,7 +164,7 @@ def parity_problems(settings: Settings, exercise_ids: list[str], progress: Calla
     """Grade :func:`parity_submissions` on the CPU and on *settings*' GPU; every difference is a problem."""
     import dataclasses
 
-    from grader import pool
+    from grader.grading import pool
 
     paths = parity_submissions(settings)
     tasks = [pool.Task(n, str(path), path.stem) for n, path in enumerate(paths)]

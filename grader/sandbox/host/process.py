@@ -24,11 +24,12 @@ import time
 from pathlib import Path
 
 from grader.config import Limits
-from grader.sandbox import gpu, isolation, student_data, wire
-from grader.sandbox.limits import (PidsCgroup, die_with_parent, folder_bytes, rlimits, task_count, tree_pids,
+from grader.sandbox.host import gpu, isolation, student_data
+from grader.sandbox.inside import wire
+from grader.sandbox.host.limits import (PidsCgroup, die_with_parent, folder_bytes, rlimits, task_count, tree_pids,
                                   tree_rss_kb)
 
-HERE = Path(__file__).resolve().parent
+INSIDE = Path(__file__).resolve().parent.parent / "inside"  # the files that run inside the sandbox
 _LEN = struct.Struct(">Q")
 REPLY_LIMITS = wire.Limits(max_bytes=64 << 20, max_depth=64, max_items=2_000_000)
 
@@ -58,7 +59,7 @@ def prepare_lib_dir() -> Path:
     """A private copy of the sandbox-side files (worker, wire, zygote, the data stand-in) for one sandbox."""
     lib_dir = Path(tempfile.mkdtemp(prefix="grader-lib-"))
     for name in ("worker.py", "wire.py", "zygote.py", "walls.py"):
-        shutil.copy2(HERE / name, lib_dir / name)
+        shutil.copy2(INSIDE / name, lib_dir / name)
     student_data.install(lib_dir)
     os.chmod(lib_dir, 0o755)  # readable by the unprivileged user a sandbox may switch to (never writable)
     return lib_dir
@@ -187,7 +188,7 @@ class _Forked:
 class SandboxProcess:
     """A started sandbox: ``send`` requests, ``receive`` replies, ``kill`` when done or misbehaving.
 
-    With a :class:`~grader.sandbox.warm.Zygote` it is forked warm (torch already imported); without one, or
+    With a :class:`~grader.sandbox.host.warm.Zygote` it is forked warm (torch already imported); without one, or
     when the zygote cannot fork, it starts cold.  Either way it gets the same walls and the same limits.
     """
 

@@ -40,7 +40,7 @@ def unavailable(exercises: list[Exercise]) -> dict[str, str]:
 def choose_device(settings: Settings, python: str | None = None, probe=None) -> tuple[Settings, str]:
     """The device a batch really grades on, and what to tell the instructor about it.
 
-    Where torch sees a GPU, a real sandbox must also be able to start CUDA (see ``grader.sandbox.cuda_probe``):
+    Where torch sees a GPU, a real sandbox must also be able to start CUDA (see ``grader.sandbox.host.cuda_probe``):
     otherwise every student's GPU case would fail with the machine's error.  ``--device cuda`` then stops with
     the reason; ``auto`` grades on the CPU and says so in the terminal and in every result."""
     if settings.device == "cpu":
@@ -49,7 +49,7 @@ def choose_device(settings: Settings, python: str | None = None, probe=None) -> 
     if device == "cpu":
         return dataclasses.replace(settings, device="cpu"), ""
     if probe is None:
-        from grader.sandbox.cuda_probe import probe
+        from grader.sandbox.host.cuda_probe import probe
     found = probe(settings.limits, python)
     if found.works:
         return dataclasses.replace(settings, device=device), f"CUDA inside the sandbox works ({found.why})"

@@ -20,7 +20,7 @@ from grader.report import write_gradebook_csv
 from grader.report.canvas import write_canvas_csv
 from grader.report.gradescope import write_gradescope
 from grader.report.junit import write_junit
-from grader.store import Gradebook
+from grader.grading.store import Gradebook
 
 DEFAULT_ASSIGNMENT = "Chapter 4: MNIST basics"
 
@@ -36,7 +36,7 @@ def starter_code(settings: Settings) -> str:
 
     Read by the same loader as each student's code (``pool._read_code``), so both sides are cut the same way.
     """
-    from grader import submission as submission_mod
+    from grader.intake import submission as submission_mod
 
     workbook = settings.exercises_dir / "workbook.ipynb"
     if not workbook.is_file():
@@ -64,7 +64,7 @@ def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignm
 
 
 def _dashboard(gradings, out_dir: Path, settings: Settings, title: str) -> Path:
-    from grader.flags import find_flags
+    from grader.review.flags import find_flags
     from grader.report.dashboard import ClassRow, render_dashboard
     from grader.report.gradebook import atomic_write_text
 
