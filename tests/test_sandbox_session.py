@@ -5,7 +5,8 @@ import pytest
 
 from grader.config import REPO_ROOT, Limits
 from grader.sandbox.host import isolation
-from grader.sandbox.host.session import Session, StudentCrash, StudentError, StudentTimeout
+from grader.sandbox.host.session import Session
+from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
 from grader.intake.submission import Cell, Submission
 
 namespaced = pytest.mark.skipif(isolation.detect().level != isolation.NAMESPACES,

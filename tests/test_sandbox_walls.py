@@ -9,7 +9,8 @@ import pytest
 from grader.config import REPO_ROOT, Limits
 from grader.sandbox.host import isolation
 from grader.sandbox.inside import walls
-from grader.sandbox.host.session import Session, StudentCrash, StudentError
+from grader.sandbox.host.session import Session
+from grader.judge.backend import StudentCrash, StudentError
 from grader.intake.submission import Cell, Submission
 
 PROBES = f"""

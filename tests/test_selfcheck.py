@@ -19,7 +19,7 @@ from grader import selfcheck
 from grader.config import REPO_ROOT
 from grader.report.notebook import FOOTER, render_html, render_text
 from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
-from grader.sandbox.host.session import StudentError, StudentTimeout
+from grader.judge.backend import StudentError, StudentTimeout
 
 EXERCISES = REPO_ROOT / "exercises"
 RIGHT_Q04 = "def double_odds(nums):\n    return [2 * n for n in nums if n % 2 == 1]\n"
@@ -293,7 +293,7 @@ def test_importing_grader_is_cheap_and_check_is_exported_lazily():
             "heavy = [m for m in ('torch', 'pytest', 'IPython', 'grader.selfcheck') if m in sys.modules]\n"
             "assert not heavy, heavy\n"
             "from grader import check\n"
-            "assert check.__module__ == 'grader.selfcheck', check.__module__\n"
+            "assert check.__module__ == 'grader.selfcheck.entry', check.__module__\n"
             "assert 'check' in grader.__all__\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -12,14 +12,15 @@ import traceback
 from pathlib import Path
 
 from grader import __version__
-from grader.intake import submission as submission_mod
 from grader.catalog import Exercise, load_catalog, select
 from grader.config import Settings, resolve_device
+from grader.intake import submission as submission_mod
+from grader.judge import choice, rubric, scoring
+from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
 from grader.judge.runner import run_suites, suite_files
 from grader.results import LOAD_ERROR_CASE, CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
 from grader.sandbox.host import isolation
-from grader.judge import choice, rubric
-from grader.sandbox.host.session import Session, StudentCrash, StudentError, StudentTimeout
+from grader.sandbox.host.session import Session
 
 
 def data_loaders() -> dict:
@@ -127,29 +128,15 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
 
 def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, session: Session, sub,
                      solutions: Path | None, chosen) -> ExerciseResult:
-    if ex.choice:
-        cases = cases + [_choice_case(ex, chosen, solutions)]
-    cases = _scaled(cases, ex.points)
-    feedback = [_cell_line(r) for r in sorted(session.cells.values(), key=lambda r: r.index)
-                if r.exercise == ex.id and r.status not in ("ok",)]
+    runnable = cases + ([_choice_case(ex, chosen, solutions)] if ex.choice else [])
     worst = _worst_cell(session, ex.id)
-    if worst and cases and all(c.outcome is Outcome.MISSING for c in cases):
-        # The answer is missing *because* its cell failed: say so instead of "not defined".
-        outcome = Outcome.TIMEOUT if worst.status == "timeout" else Outcome.ERROR
-        for case in cases:
-            case.outcome = outcome
-            case.message = f"{case.message.split(':')[0]} because its cell failed: {_cell_line(worst)}"
-    runnable_outcome = ExerciseResult.summarise(cases)[0] if cases else Outcome.MISSING
-    if ex.written:
-        written = _scaled([_written_case(ex, sub.answers.get(ex.id), solutions)], ex.written_points)[0]
-        cases.append(written)
-    outcome, score, _ = ExerciseResult.summarise(cases)
-    if ex.written and score == 0 and written.outcome is Outcome.MISSING:
-        # Nothing scored: the runnable part says what happened (a missing explanation never hides a wrong answer).
-        outcome = runnable_outcome
-    return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=outcome,
-                          score=min(round(score, 4), ex.total_points), max_score=ex.total_points, cases=cases,
-                          feedback=feedback, artifacts=artifacts)
+    if worst:
+        scoring.blame_failed_cell(runnable, Outcome.TIMEOUT if worst.status == "timeout" else Outcome.ERROR,
+                                  _cell_line(worst))
+    written = _written_case(ex, sub.answers.get(ex.id), solutions) if ex.written else None
+    feedback = [_cell_line(r) for r in sorted(session.cells.values(), key=lambda r: r.index)
+                if r.exercise == ex.id and r.status != "ok"]
+    return scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts)
 
 
 def _read_choice(ex: Exercise, session: Session):
@@ -160,9 +147,7 @@ def _read_choice(ex: Exercise, session: Session):
     except StudentError as exc:
         if exc.type == "NameError":
             return None
-        return CaseResult(name=choice.NAME, outcome=Outcome.FAILED, score=0.0, max_score=1.0,
-                          message=f"{name} could not be read: {exc.describe()}",
-                          hint='Set it to plain letters, e.g. "b" or ["a", "c"].')
+        return choice.unreadable(name, exc.describe())
     except (StudentTimeout, StudentCrash) as exc:
         return CaseResult(name=choice.NAME, outcome=Outcome.ERROR, score=0.0, max_score=1.0,
                           message=f"{name} could not be read: {exc}")
@@ -182,17 +167,6 @@ def _written_case(ex: Exercise, text: str | None, solutions: Path | None) -> Cas
         return rubric.check_present(text)
     prompt = ex.written["prompt"] + "\n" + (ex.folder / "prompt.md").read_text(encoding="utf-8")
     return rubric.score(text, rubric.load_rubric(solutions / ex.id / "rubric.toml"), prompt)
-
-
-def _scaled(cases: list[CaseResult], points: float) -> list[CaseResult]:
-    """Case weights are relative; the exercise's points are what it is worth."""
-    total = sum(c.max_score for c in cases)
-    if not total:
-        return cases
-    factor = points / total
-    for case in cases:
-        case.score, case.max_score = case.score * factor, case.max_score * factor
-    return cases
 
 
 def _worst_cell(session: Session, exercise_id: str):

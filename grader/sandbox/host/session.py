@@ -14,33 +14,7 @@ from dataclasses import dataclass, field
 from grader.config import Limits
 from grader.sandbox.host.process import SandboxError, SandboxProcess
 from grader.intake.submission import Submission
-
-
-class StudentError(Exception):
-    """The student's code raised; carries only plain data about it."""
-
-    def __init__(self, info: dict):
-        self.info = info
-        super().__init__(f"{info.get('type')}: {info.get('message')}")
-
-    @property
-    def type(self) -> str:
-        return str(self.info.get("type", "Error"))
-
-    def describe(self, with_frames: bool = True) -> str:
-        text = f"{self.type}: {self.info.get('message', '')}".strip()
-        frames = self.info.get("frames") or []
-        if with_frames and frames:
-            text += f" (at {frames[-1]})"
-        return text
-
-
-class StudentTimeout(Exception):
-    """The student's code ran past the wall-time limit; the sandbox was killed."""
-
-
-class StudentCrash(Exception):
-    """The student's code killed the sandbox (memory limit, CPU limit, exit, crash)."""
+from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
 
 
 @dataclass
@@ -54,6 +28,11 @@ class CellReport:
 
 @dataclass
 class Session:
+    """A :class:`~grader.judge.backend.Backend` served by sandboxes."""
+
+    stopped = "the sandbox was stopped"
+    missing_hint = ""
+
     submission: Submission
     limits: Limits
     device: str = "cpu"
