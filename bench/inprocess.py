@@ -35,7 +35,7 @@ from class_batch import QUESTIONNAIRE  # noqa: E402 - the bench's folder is on t
 def main(out: Path, paths: list[str]) -> None:
     import torch  # noqa: F401 - loaded before any clock starts, as in the plain-script line
 
-    from grader.grading import pool
+    from grader.grading import worker
     from grader.catalog import load_catalog, select
     from grader.config import load_settings
     from grader.grading.grade import data_loaders
@@ -43,7 +43,7 @@ def main(out: Path, paths: list[str]) -> None:
     from grader.selfcheck import LiveBackend
     from grader.intake.submission import load
 
-    pool.prepare(1)
+    worker.prepare(1)
     settings = load_settings()
     exercises = select(load_catalog(settings.exercises_dir), QUESTIONNAIRE)
     names = {ex.id: list(ex.names) for ex in exercises}

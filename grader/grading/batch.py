@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from grader import __version__
-from grader.grading import pool
+from grader.grading import pool, worker
 from grader.catalog import load_catalog, select
 from grader.intake.collect import Entry, collect, safe_key
 from grader.config import REPO_ROOT, Settings
@@ -198,24 +198,12 @@ def _entries(inputs: list, work: Path, batch: Batch) -> list[Entry]:
 
 
 def _run_here(tasks, settings, ids, python, warm, record) -> None:
-    """Serial grading in this process, still with a warm zygote for the sandboxes."""
+    """Serial grading in this process: the same loop as a pool worker's, over *tasks*."""
     if not tasks:
         return
-    launched = pool.launch_zygote(settings, python, warm)
-    zygote = launched[0]
-    pool.prepare(pool.default_jobs())
-
-    def serve(suites) -> None:
-        nonlocal zygote
-        zygote = pool.zygote_ready(*launched)[0]
-        for task in tasks:
-            record(pool.grade_task(task, settings, ids, zygote, python, suites))
-
-    try:
-        pool.serve_kept(settings, ids, serve)
-    finally:
-        if zygote is not None:
-            zygote.close()
+    queue = iter(tasks)
+    worker.work(settings, ids, python, warm=warm, threads=worker.default_jobs(), next_task=lambda: next(queue, None),
+                deliver=record)
 
 
 def _backstop(settings: Settings, ids: list[str]) -> float:

@@ -46,21 +46,28 @@ def suite_plan(settings: Settings, exercises: list[Exercise], mode: str = "grade
     return suite_files(exercises, settings.solutions_dir), None
 
 
+def load(path: str | Path, settings: Settings, exercise_ids: list[str] | None = None,
+         name: str | None = None) -> submission_mod.Submission:
+    """The submission at *path*, its cells mapped to the chosen exercises (what :func:`grade` grades)."""
+    exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
+    return submission_mod.load(path, {ex.id: list(ex.names) for ex in exercises}, name=name)
+
+
 def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise_ids: list[str] | None = None,
           name: str | None = None, python: str | None = None, on_case=None, zygote=None,
-          suites=None) -> SubmissionResult:
+          suites=None, loaded: submission_mod.Submission | None = None) -> SubmissionResult:
     """Grade *path*.  ``mode="check"`` runs only the public tests (what a student can run themselves).
 
     With a ``zygote`` (see ``grader.sandbox.host.warm``) the sandbox is forked warm instead of started cold.  With
     ``suites`` (a ``runner.KeptSuites`` of the same files) the tests run in that kept pytest session instead of
-    a session of their own.
+    a session of their own.  ``loaded`` is the submission already read by :func:`load` with the same arguments.
     """
     began = time.perf_counter()
     catalog = load_catalog(settings.exercises_dir)
     exercises = select(catalog, exercise_ids)
     known = {ex.id for ex in catalog}
     device = resolve_device(settings.device)
-    sub = submission_mod.load(path, {ex.id: list(ex.names) for ex in exercises}, name=name)
+    sub = loaded or load(path, settings, exercise_ids, name)
     iso = isolation.detect()
     result = SubmissionResult(submission=sub.name, path=str(path), sha256=sub.sha256, score=0.0, max_score=0.0,
                               notes=list(sub.notes), isolation=iso.describe(),

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import resource
 import time
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import wait
 
 from grader.config import Settings
+from grader.grading.worker import Done, Task, default_jobs, work
 
 
 MAX_FAILED_STARTS = 3
@@ -31,142 +29,22 @@ class PoolError(RuntimeError):
     """Workers cannot even start: no submission can be graded this way."""
 
 
-@dataclass(frozen=True)
-class Task:
-    index: int
-    path: str
-    student: str
-
-
-@dataclass
-class Done:
-    task: Task
-    result: dict | None  # SubmissionResult.to_dict(), or None when the worker died holding the task
-    code: str
-    error: str = ""
-    worker: int = 0
-
-
-def _read_code(path: str, exercise_ids) -> str:
-    """The student's code as one text, for similarity checks on the dashboard."""
-    from grader.intake import submission as submission_mod
-
-    sub = submission_mod.load(path, {})
-    if sub.load_error:
-        return ""
-    return "\n\n".join(cell.source for cell in sub.cells)[:400_000]
-
-
-def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python, suites=None) -> Done:
-    """Grade one submission in this process; any failure of the grader's own becomes part of the reply."""
-    from grader.grading.grade import grade
-
-    try:
-        result = grade(task.path, settings, exercise_ids=exercise_ids, name=task.student, zygote=zygote,
-                       python=python, suites=suites)
-        usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        result.timings["grader_rss_mb"] = round(usage, 1)
-        result.timings["grader_threads"] = _torch_threads()
-        if zygote is not None:
-            result.timings["zygote_rss_mb"] = round(zygote.rss_mb(), 1)
-        return Done(task, result.to_dict(), _read_code(task.path, exercise_ids))
-    except Exception as exc:  # noqa: BLE001 - the batch goes on; the coordinator records this
-        return Done(task, None, "", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)[-1000:]}")
-
-
-def prepare(threads: int) -> None:
-    """Ready this grading process for its first submission: its imports, and its share of the cores.
-
-    Called while the worker's zygote boots, so the two ``import torch`` overlap.  The share matters because
-    torch gives every process one thread per core for its own tensor work (the suites' checks), and idle
-    OpenMP threads spin: two workers on two cores, each with two threads, took a third longer over the same
-    batch (bench/bulk.py) than with one thread each.
-    """
-    import torch
-
-    torch.set_num_threads(max(1, threads))
-    import pytest  # noqa: F401 - what every suite's first session would otherwise import on the clock
-    import grader.grading.grade  # noqa: F401
-    import grader.judge.api  # noqa: F401
-
-
-def serve_kept(settings: Settings, exercise_ids, serve) -> None:
-    """Call ``serve(suites)`` inside one pytest session holding this batch's suites (None if they cannot be
-    kept); each submission then skips pytest's start and collection."""
-    from grader.catalog import load_catalog, select
-    from grader.config import resolve_device
-    from grader.grading.grade import data_loaders, suite_plan
-    from grader.judge.runner import keep_suites
-
-    exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
-    files, _ = suite_plan(settings, exercises)
-    keep_suites(files, resolve_device(settings.device), data_loaders(), serve)
-
-
-def _torch_threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
-
-
 def _worker_main(conn, settings: Settings, exercise_ids, python, warm: bool, threads: int,
                  number: int = 0) -> None:
-    if settings.device != "cpu":
-        from grader.sandbox.host import gpu
-
-        gpu.assign(number)  # before anything here starts CUDA; its sandboxes inherit the choice
-    zygote, problem = launch_zygote(settings, python, warm)
-    prepare(threads)
-
-    def serve(suites) -> None:
-        # The suites were collected while the zygote booted; now it must be ready.
-        nonlocal zygote, problem
-        zygote, problem = zygote_ready(zygote, problem)
-        if problem:
-            conn.send(("note", f"warm sandboxes unavailable, starting each one cold: {problem}"))
-        conn.send(("ready", zygote.why_not if zygote else "cold"))
-        while True:
-            task = conn.recv()
-            if task is None:
-                break
-            conn.send(("done", grade_task(task, settings, exercise_ids, zygote, python, suites)))
+    """A worker process: the one grading loop, fed through its pipe."""
+    def next_task():
+        return conn.recv()
 
     try:
-        serve_kept(settings, exercise_ids, serve)
+        work(settings, exercise_ids, python, warm=warm, threads=threads, number=number, next_task=next_task,
+             deliver=lambda done: conn.send(("done", done)), note=lambda text: conn.send(("note", text)),
+             ready=lambda why_cold: conn.send(("ready", why_cold)))
     except (EOFError, KeyboardInterrupt):
         pass
-    finally:
-        if zygote is not None:
-            zygote.close()
     # Nothing is left to flush (replies are sent whole); skipping the interpreter's teardown with torch loaded
     # saves the batch a quarter of a second at the end.
     conn.close()
     os._exit(0)
-
-
-def launch_zygote(settings: Settings, python, warm: bool):
-    """Start this process's zygote booting, without waiting for it: (zygote or None, why not)."""
-    from grader.config import resolve_device
-    from grader.sandbox.host.warm import Zygote
-
-    if not warm:
-        return None, ""
-    try:
-        return Zygote(settings.limits, resolve_device(settings.device), python).launch(), ""
-    except Exception as exc:  # noqa: BLE001 - cold sandboxes still grade correctly, only slower
-        return None, str(exc)
-
-
-def zygote_ready(zygote, problem: str):
-    """Wait for a launched zygote: (zygote, "") when it is ready, (None, why) when it failed and was closed."""
-    if zygote is None:
-        return None, problem
-    try:
-        zygote.wait_ready()
-        return zygote, problem
-    except Exception as exc:  # noqa: BLE001
-        zygote.close()
-        return None, str(exc)
 
 
 class _Worker:
@@ -263,11 +141,3 @@ def _handle(w: _Worker, message, on_done, on_note, pending: list[Task]) -> None:
         if pending:  # the worker grades its next submission while this one is recorded and rendered
             w.give(pending.pop())
         on_done(payload)
-
-
-def default_jobs() -> int:
-    """One worker per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)

@@ -34,7 +34,8 @@ class Exported:
 def starter_code(settings: Settings) -> str:
     """The code every student was given, so similarity never counts it as copying.
 
-    Read by the same loader as each student's code (``pool._read_code``), so both sides are cut the same way.
+    Read by the same loader as each student's code (``Submission.source``, kept by the grading loop), so both
+    sides are cut the same way.
     """
     from grader.intake import submission as submission_mod
 
@@ -42,7 +43,7 @@ def starter_code(settings: Settings) -> str:
     if not workbook.is_file():
         return ""
     sub = submission_mod.load(workbook, {})
-    return "" if sub.load_error else "\n\n".join(cell.source for cell in sub.cells)
+    return "" if sub.load_error else sub.source
 
 
 def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignment: str = DEFAULT_ASSIGNMENT,
