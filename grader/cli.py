@@ -107,9 +107,10 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir, junit_file, 
 
     Exit status 0 when every public test passes (or, with --min-score, when the score reaches it), 1 otherwise.
     """
+    from grader.fileio import atomic_write_text
     from grader.grading.grade import grade
+    from grader.judge import scoring
     from grader.report import render_html, render_terminal, to_json, write_junit
-    from grader.report.gradebook import atomic_write_text
 
     bar = _min_score(min_score)
     python = _python(python)
@@ -124,11 +125,9 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir, junit_file, 
         write_junit([result], junit_file)
     if html_file:
         atomic_write_text(Path(html_file), render_html(result))
-    share = result.score / result.max_score if result.max_score else 0.0
-    if bar is None:
-        passed = result.max_score > 0 and result.score >= result.max_score and not result.grader_errors
-    else:
-        passed = result.max_score > 0 and share + 1e-9 >= bar and not result.grader_errors
+    passed = scoring.check_passes(result, bar)
+    if bar is not None:
+        share = result.score / result.max_score if result.max_score else 0.0
         if not as_json:
             verdict = "reaches" if passed else "is below"
             click.secho(f"score {share:.1%} {verdict} the required {bar:.1%}", fg="green" if passed else "red",
@@ -227,6 +226,8 @@ def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, for
         progress.finish()
     for line in batch.problems:
         click.echo(f"input: {line}", err=True)
+    from grader.report.terminal import summary_table
+
     graded = sorted(batch.graded, key=lambda g: g.folder.name)
     if graded:
         click.echo(summary_table([g.result for g in graded], [g.report for g in graded]))
@@ -256,23 +257,6 @@ def export_cmd(out_dir, canvas_assignment):
         click.echo(f"warning: {line}", err=True)
     for path in done.files:
         click.echo(str(path))
-
-
-def summary_table(results, reports) -> str:
-    """One line per submission: points per exercise (or, for a long catalogue, exercises passed), total, report."""
-    ids = [ex.id for ex in results[0].exercises] if results else []
-    wide = len(ids) <= 8
-    middle = " ".join(f"{i:>5}" for i in ids) if wide else f"{'passed':>9}"
-    lines = [f"{'submission':24} {middle} {'total':>9}  report"]
-    for result, report in zip(results, reports):
-        if wide:
-            middle = " ".join(f"{ex.score:5.3g}" for ex in result.exercises)
-        else:
-            done = sum(ex.outcome.value == "passed" for ex in result.exercises)
-            middle = f"{f'{done}/{len(result.exercises)}':>9}"
-        total = f"{round(result.score, 2):g}/{result.max_score:g}"
-        lines.append(f"{result.submission[:24]:24} {middle} {total:>9}  {report}")
-    return "\n".join(lines)
 
 
 @main.command()
@@ -420,25 +404,10 @@ def release_cmd(out_dir):
 @click.option("--check", "check_only", is_flag=True, help="Fail if the committed notebooks are out of date.")
 def build_cmd(solutions_dir, check_only):
     """Rebuild exercises/workbook.ipynb, solutions/reference.ipynb and solutions/examples/*.ipynb from sources."""
-    from grader.catalog import load_catalog
-    from grader.course.workbook import (build, dumps, example_answers, example_of, reference_answer, solution_of,
-                                 starter_of, write)
+    from grader.course.workbook import rebuild
 
     settings = _settings(solutions_dir=solutions_dir)
-    catalog = load_catalog(settings.exercises_dir)
-    targets = {settings.exercises_dir / "workbook.ipynb": build(catalog, starter_of),
-               settings.solutions_dir / "reference.ipynb": build(catalog, solution_of(settings.solutions_dir),
-                                                                  answer_for=reference_answer(settings.solutions_dir))}
-    for spec in sorted((settings.solutions_dir / "examples").glob("*.toml")):
-        targets[spec.with_suffix(".ipynb")] = build(catalog, example_of(spec, settings.solutions_dir),
-                                                    answer_for=example_answers(spec, settings.solutions_dir))
-    stale = []
-    for path, nb in targets.items():
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current != dumps(nb):
-            stale.append(path)
-            if not check_only:
-                write(nb, path)
+    stale = rebuild(settings, write_stale=not check_only)
     if check_only and stale:
         raise click.ClickException("out of date: " + ", ".join(map(str, stale)) + " (run grader build)")
     click.echo("up to date" if not stale else "wrote " + ", ".join(map(str, stale)))

@@ -280,7 +280,7 @@ def test_a_header_that_understates_a_bomb_does_not_get_it_inflated(make_zip, wor
 
 
 def test_streaming_limits_hold_without_the_header_check(make_zip, work, written, monkeypatch):
-    import grader.intake.collect as collect_module
+    import grader.intake.unzip as collect_module
 
     monkeypatch.setattr(collect_module, "_claims_too_much", lambda info, limits: None)
     z, info = bomb_zip(make_zip)

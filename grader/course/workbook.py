@@ -113,3 +113,25 @@ def write(nb, path: Path) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(dumps(nb), encoding="utf-8")
     tmp.replace(path)
+
+
+def rebuild(settings, write_stale: bool = True) -> list[Path]:
+    """The committed notebooks (workbook, reference, examples) that differ from what their sources build,
+    rewritten unless *write_stale* is false."""
+    from grader.catalog import load_catalog
+
+    catalog = load_catalog(settings.exercises_dir)
+    targets = {settings.exercises_dir / "workbook.ipynb": build(catalog, starter_of),
+               settings.solutions_dir / "reference.ipynb": build(catalog, solution_of(settings.solutions_dir),
+                                                                  answer_for=reference_answer(settings.solutions_dir))}
+    for spec in sorted((settings.solutions_dir / "examples").glob("*.toml")):
+        targets[spec.with_suffix(".ipynb")] = build(catalog, example_of(spec, settings.solutions_dir),
+                                                    answer_for=example_answers(spec, settings.solutions_dir))
+    stale = []
+    for path, nb in targets.items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != dumps(nb):
+            stale.append(path)
+            if write_stale:
+                write(nb, path)
+    return stale

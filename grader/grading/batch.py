@@ -27,7 +27,7 @@ from grader.intake.collect import Entry, collect, safe_key
 from grader.config import REPO_ROOT, Settings
 from grader.review.overrides import apply as apply_overrides
 from grader.report import render_html, write_result
-from grader.report.gradebook import atomic_write_text
+from grader.fileio import atomic_write_text
 from grader.results import SubmissionResult
 from grader.grading.store import Gradebook, Student
 

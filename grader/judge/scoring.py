@@ -6,7 +6,7 @@ way when checked and another when graded for any reason but the tests that ran.
 from __future__ import annotations
 
 from grader.catalog import Exercise
-from grader.results import CaseResult, ExerciseResult, Outcome
+from grader.results import CaseResult, ExerciseResult, Outcome, SubmissionResult
 
 
 def scaled(cases: list[CaseResult], points: float) -> list[CaseResult]:
@@ -42,3 +42,12 @@ def verdict(ex: Exercise, runnable: list[CaseResult], written: CaseResult | None
     return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=outcome,
                           score=min(round(score, 4), max_score), max_score=round(max_score, 4), cases=cases,
                           feedback=list(feedback or []), artifacts=dict(artifacts or {}))
+
+
+def check_passes(result: SubmissionResult, min_share: float | None = None) -> bool:
+    """Whether a check is a pass, as CI reads it: every point (or *min_share* of them), and no grader error."""
+    if not result.max_score or result.grader_errors:
+        return False
+    if min_share is None:
+        return result.score >= result.max_score
+    return result.score / result.max_score + 1e-9 >= min_share

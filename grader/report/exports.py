@@ -67,7 +67,7 @@ def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignm
 def _dashboard(gradings, out_dir: Path, settings: Settings, title: str) -> Path:
     from grader.review.flags import find_flags
     from grader.report.dashboard import ClassRow, render_dashboard
-    from grader.report.gradebook import atomic_write_text
+    from grader.fileio import atomic_write_text
 
     rows = [ClassRow(g.student.student, g.student.name, g.result, f"{g.student.student}/report.html")
             for g in gradings]

@@ -8,7 +8,6 @@ bytes of output kept.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import resource
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from grader.config import Limits
 from grader.sandbox.host import gpu, isolation, student_data
+from grader.sandbox.host.handles import ColdStart, ForkedStart, widen_pipe
 from grader.sandbox.inside import wire
 from grader.sandbox.host.limits import (PidsCgroup, die_with_parent, folder_bytes, rlimits, task_count, tree_pids,
                                   tree_rss_kb)
@@ -89,102 +89,6 @@ def private_work_dir(iso: isolation.Isolation) -> Path:
     return folder
 
 
-class _Cold:
-    """A sandbox started from scratch: our child (bubblewrap or python), leader of its own process group."""
-
-    def __init__(self, popen: subprocess.Popen, bwrap: bool):
-        self.popen = popen
-        self.pid = popen.pid
-        self.bwrap = bwrap
-
-    @property
-    def returncode(self):
-        code = self.popen.returncode
-        if code is not None and code > 128 and self.bwrap:
-            code = -(code - 128)  # bubblewrap reports a child killed by signal N as exit status 128 + N
-        return code
-
-    def poll(self):
-        self.popen.poll()
-        return self.returncode
-
-    def wait(self, timeout: float) -> None:
-        self.popen.wait(timeout=timeout)
-
-    def kill(self) -> None:
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
-def _widen(pipe_fd: int, size: int = 1 << 20) -> None:
-    """Give a request or reply pipe a 1 MB buffer (Linux's default is 64 KB), so the training images a suite
-    hands the sandbox cross in a few writes instead of one wake-up of each side per 64 KB.  Best effort: the
-    default size works, only slower."""
-    try:
-        fcntl.fcntl(pipe_fd, fcntl.F_SETPIPE_SZ, size)
-    except (AttributeError, OSError):
-        pass
-
-
-class _Forked:
-    """A sandbox forked by a zygote: not our child, so its wait status arrives on a status pipe."""
-
-    def __init__(self, pid: int, status_fd: int):
-        self.pid = pid  # as this machine sees it; PID 1 of its own namespace, so killing it ends them all
-        self._status = status_fd
-        self._buffer = b""
-        self.returncode = None
-        self._lock = threading.Lock()
-
-    def poll(self):
-        with self._lock:
-            if self.returncode is None and self._status is not None:
-                while select.select([self._status], [], [], 0)[0]:
-                    chunk = os.read(self._status, 4096)
-                    if not chunk:
-                        self._close()
-                        if self.returncode is None:
-                            self.returncode = -signal.SIGKILL  # its reporter died with it: killed from outside
-                        break
-                    self._buffer += chunk
-                    for line in self._buffer.split(b"\n"):
-                        if line.startswith(b"exit "):
-                            self.returncode = os.waitstatus_to_exitcode(int(line.split()[1]))
-        return self.returncode
-
-    def wait(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while self.poll() is None:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise subprocess.TimeoutExpired("sandbox", timeout)
-            status = self._status
-            if status is None:
-                time.sleep(min(left, 0.01))
-                continue
-            try:  # woken by the status line itself, not by a fixed tick (a tick cost every submission 10 ms)
-                select.select([status], [], [], min(left, 0.1))
-            except (OSError, ValueError):  # closed by a concurrent poll: the next poll says why
-                time.sleep(min(left, 0.001))
-
-    def kill(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    def _close(self) -> None:
-        if self._status is not None:
-            os.close(self._status)
-            self._status = None
-
-    def close(self) -> None:
-        with self._lock:
-            self._close()
-
-
 class SandboxProcess:
     """A started sandbox: ``send`` requests, ``receive`` replies, ``kill`` when done or misbehaving.
 
@@ -210,7 +114,7 @@ class SandboxProcess:
         self._output = bytearray()
         self.output_dropped = 0
         self.killed_for: str | None = None
-        self.proc: _Cold | _Forked | None = None
+        self.proc: ColdStart | ForkedStart | None = None
         self.ready_seconds = 0.0
         self.peak_rss_mb = 0.0
         self.peak_gpu_mb = 0.0
@@ -223,7 +127,7 @@ class SandboxProcess:
         rep_r, rep_w = os.pipe()
         out_r, out_w = os.pipe()
         for fd in (req_w, rep_r):
-            _widen(fd)
+            widen_pipe(fd)
         self._cgroup = PidsCgroup.create(self.limits.max_processes)
         try:
             if self.zygote is not None and self.zygote.usable:
@@ -257,7 +161,7 @@ class SandboxProcess:
                 self._cgroup.join(pid)
         self.ready_seconds = time.perf_counter() - self.started
 
-    def _spawn(self, req_r: int, rep_w: int, out_w: int) -> _Cold:
+    def _spawn(self, req_r: int, rep_w: int, out_w: int) -> ColdStart:
         env = sandbox_env(self.limits, self.device, self.python)
         self._lib_dir = prepare_lib_dir()
         cwd = None
@@ -273,9 +177,9 @@ class SandboxProcess:
                                      close_fds=True)
         except OSError as exc:
             raise SandboxError(f"could not start the sandbox: {exc}") from exc
-        return _Cold(popen, self.iso.level == isolation.NAMESPACES)
+        return ColdStart(popen, self.iso.level == isolation.NAMESPACES)
 
-    def _fork(self, req_r: int, rep_w: int, out_w: int) -> _Forked | None:
+    def _fork(self, req_r: int, rep_w: int, out_w: int) -> ForkedStart | None:
         """A warm start from the zygote; None (and the zygote marked unusable) if it cannot give one."""
         status_r, status_w = os.pipe()
         workdir = None
@@ -301,7 +205,7 @@ class SandboxProcess:
                 self.zygote.restart_later(str(exc))  # a hiccup: this sandbox starts cold, the next is forked
             return None
         self.warm = True
-        return _Forked(host_pid, status_r)
+        return ForkedStart(host_pid, status_r)
 
     def _forked_pid(self, status_r: int, parent_pid: int) -> int:
         """Read the sandbox's PID as the zygote sees it, and find the same process as this machine sees it."""
@@ -370,7 +274,7 @@ class SandboxProcess:
             except (OSError, subprocess.TimeoutExpired, SandboxError):
                 pass
         self.kill()
-        if isinstance(self.proc, _Forked):
+        if isinstance(self.proc, ForkedStart):
             self.proc.close()
         for fd in (getattr(self, "_req", None), getattr(self, "_rep", None)):
             if fd is not None:
