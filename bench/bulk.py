@@ -245,7 +245,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-work-bulk-"))
     catalog = {ex.id: ex for ex in load_catalog(ROOT / "exercises")}
-    names = {ex.id: list(ex.names) for ex in catalog.values()}
+    names = {ex.id: list(ex.answer_names) for ex in catalog.values()}
     batch_dir = work / "batch"
     batch = make_batch(args.n, args.seed, batch_dir)
     n = len(batch)

@@ -46,7 +46,7 @@ def main(out: Path, paths: list[str]) -> None:
     worker.prepare(1)
     settings = load_settings()
     exercises = select(load_catalog(settings.exercises_dir), QUESTIONNAIRE)
-    names = {ex.id: list(ex.names) for ex in exercises}
+    names = {ex.id: list(ex.answer_names) for ex in exercises}
     files = suite_files(exercises, settings.solutions_dir)
     figures: dict = {}
 

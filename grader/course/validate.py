@@ -167,7 +167,7 @@ def parity_problems(settings: Settings, exercise_ids: list[str], progress: Calla
     from grader.grading import pool
 
     paths = parity_submissions(settings)
-    tasks = [pool.Task(n, str(path), path.stem) for n, path in enumerate(paths)]
+    tasks = [pool.GradingJob(n, str(path), path.stem) for n, path in enumerate(paths)]
     graded: dict[str, dict[int, dict]] = {}
     for device in ("cpu", settings.device):
         progress(f"grading {len(tasks)} submissions on {device} for the CPU/GPU parity check ...")

@@ -35,7 +35,7 @@ GRADEBOOK = "gradebook.db"
 
 
 @dataclass
-class Graded:
+class RecordedGrade:
     result: SubmissionResult
     folder: Path
     student: Student | None = None
@@ -50,7 +50,7 @@ class Batch:
     """What one run did: graded now, skipped as current, problems with the inputs."""
 
     out_dir: Path
-    graded: list[Graded] = field(default_factory=list)
+    graded: list[RecordedGrade] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -116,7 +116,7 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
                jobs: int | None = None, force: bool = False, overrides: dict | None = None,
                python: str | None = None, warm: bool = True,
                on_plan: Callable[[int, int, int], None] | None = None,
-               on_done: Callable[[Graded, int, int], None] | None = None,
+               on_done: Callable[[RecordedGrade, int, int], None] | None = None,
                on_note: Callable[[str], None] | None = None) -> Batch:
     """Grade *inputs* (files, folders, LMS zips, or ready entries) into *out_dir*.
 
@@ -152,7 +152,7 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
                 on_plan(len(entries), len(todo), len(batch.skipped))
             by_index = {n: item for n, item in enumerate(todo)}
 
-            def record(done: pool.Done) -> None:
+            def record(done: pool.GradedJob) -> None:
                 entry, sha, key = by_index[done.task.index]
                 result = _result_of(done, entry, points)
                 if overrides:
@@ -164,12 +164,12 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
                 student = Student(entry.student, entry.name, entry.lms_id, entry.source, entry.late)
                 book.record(student, result, sha256=sha or result.sha256, grading_key=key, code=done.code,
                             run_id=run_id)
-                graded = Graded(result, folder, student)
+                graded = RecordedGrade(result, folder, student)
                 batch.graded.append(graded)
                 if on_done:
                     on_done(graded, len(batch.graded), len(todo))
 
-            tasks = [pool.Task(n, str(entry.path), entry.student) for n, (entry, _, _) in by_index.items()]
+            tasks = [pool.GradingJob(n, str(entry.path), entry.student) for n, (entry, _, _) in by_index.items()]
             try:
                 if jobs is None:
                     _run_here(tasks, settings, ids, python, warm, record)
@@ -212,7 +212,7 @@ def _backstop(settings: Settings, ids: list[str]) -> float:
     return min(7200.0, max(300.0, per * (settings.max_restarts + 4) + per * 2 * len(ids)))
 
 
-def _result_of(done: pool.Done, entry: Entry, points: float) -> SubmissionResult:
+def _result_of(done: pool.GradedJob, entry: Entry, points: float) -> SubmissionResult:
     if done.result is not None:
         return SubmissionResult.from_dict(done.result)
     return SubmissionResult(submission=entry.student, path=str(entry.path), sha256=_file_hash(entry.path),

@@ -20,7 +20,7 @@ from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
 from grader.judge.runner import run_suites, suite_files
 from grader.results import LOAD_ERROR_CASE, CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
 from grader.sandbox.host import isolation
-from grader.sandbox.host.session import Session
+from grader.sandbox.host.session import CellStatus, Session
 
 
 def data_loaders() -> dict:
@@ -50,7 +50,7 @@ def load(path: str | Path, settings: Settings, exercise_ids: list[str] | None = 
          name: str | None = None) -> submission_mod.Submission:
     """The submission at *path*, its cells mapped to the chosen exercises (what :func:`grade` grades)."""
     exercises = select(load_catalog(settings.exercises_dir), exercise_ids)
-    return submission_mod.load(path, {ex.id: list(ex.names) for ex in exercises}, name=name)
+    return submission_mod.load(path, {ex.id: list(ex.answer_names) for ex in exercises}, name=name)
 
 
 def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise_ids: list[str] | None = None,
@@ -128,7 +128,7 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
         if ex.id not in cases and any(f[0].id == ex.id for f in files.values()) and not result.grader_errors:
             result.grader_errors.append(f"{ex.id}: its suite produced no cases")
     for report in session.cells.values():  # a cell no exercise reports on: its failure is said here, not lost
-        if report.exercise not in known and report.status != "ok":
+        if report.exercise not in known and report.status is not CellStatus.OK:
             result.notes.append(_cell_line(report))
     return _finish(result, began)
 
@@ -138,11 +138,11 @@ def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, ses
     runnable = cases + ([_choice_case(ex, chosen, solutions)] if ex.choice else [])
     worst = _worst_cell(session, ex.id)
     if worst:
-        scoring.blame_failed_cell(runnable, Outcome.TIMEOUT if worst.status == "timeout" else Outcome.ERROR,
+        scoring.blame_failed_cell(runnable, Outcome.TIMEOUT if worst.status is CellStatus.TIMEOUT else Outcome.ERROR,
                                   _cell_line(worst))
     written = _written_case(ex, sub.answers.get(ex.id), solutions) if ex.written else None
     feedback = [_cell_line(r) for r in sorted(session.cells.values(), key=lambda r: r.index)
-                if r.exercise == ex.id and r.status != "ok"]
+                if r.exercise == ex.id and r.status is not CellStatus.OK]
     return scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts)
 
 
@@ -177,27 +177,27 @@ def _written_case(ex: Exercise, text: str | None, solutions: Path | None) -> Cas
 
 
 def _worst_cell(session: Session, exercise_id: str):
-    failed = [r for r in session.cells.values() if r.exercise == exercise_id and r.status != "ok"]
+    failed = [r for r in session.cells.values() if r.exercise == exercise_id and r.status is not CellStatus.OK]
     return failed[-1] if failed else None
 
 
 def _cell_line(report) -> str:
     where = f"cell {report.index}"
-    if report.status == "error" and report.error:
+    if report.status is CellStatus.ERROR and report.error:
         err = report.error
         at = f", line {err['lineno']}" if err.get("lineno") else ""
         return f"{where}{at} raised {err.get('type')}: {err.get('message', '')}".strip()
-    if report.status == "skipped":
+    if report.status is CellStatus.SKIPPED:
         return f"{where} was skipped after it stopped the sandbox"
     return f"{where} {report.message}"
 
 
-INCIDENT_KINDS = ("timeout", "memory", "died", "protocol", "not_run")
+INCIDENT_KINDS = (CellStatus.TIMEOUT, CellStatus.MEMORY, CellStatus.DIED, CellStatus.PROTOCOL, CellStatus.NOT_RUN)
 
 
 def _incidents(session: Session) -> list[dict]:
     """What the sandbox did that a class dashboard flags: cells that hung, blew a limit or ended the process."""
-    found = [{"kind": r.status, "cell": r.index, "exercise": r.exercise, "message": _cell_line(r)}
+    found = [{"kind": r.status.value, "cell": r.index, "exercise": r.exercise, "message": _cell_line(r)}
              for r in sorted(session.cells.values(), key=lambda r: r.index) if r.status in INCIDENT_KINDS]
     if session.output_dropped:
         found.append({"kind": "output", "cell": None, "exercise": None,

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from multiprocessing.connection import wait
 
 from grader.config import Settings
-from grader.grading.worker import Done, Task, default_jobs, work
+from grader.grading.worker import GradedJob, GradingJob, default_jobs, work
 
 
 MAX_FAILED_STARTS = 3
@@ -56,11 +56,11 @@ class _Worker:
                                    name=f"grader-worker-{number}", daemon=True)
         self.process.start()
         child.close()
-        self.task: Task | None = None
+        self.task: GradingJob | None = None
         self.since = 0.0
         self.ready = False
 
-    def give(self, task: Task) -> None:
+    def give(self, task: GradingJob) -> None:
         self.task, self.since = task, time.monotonic()
         self.conn.send(task)
 
@@ -76,8 +76,8 @@ class _Worker:
         self.process.join(5)
 
 
-def run(tasks: list[Task], settings: Settings, *, jobs: int, exercise_ids=None, python: str | None = None,
-        warm: bool = True, backstop: float = 3600.0, on_done: Callable[[Done], None],
+def run(tasks: list[GradingJob], settings: Settings, *, jobs: int, exercise_ids=None, python: str | None = None,
+        warm: bool = True, backstop: float = 3600.0, on_done: Callable[[GradedJob], None],
         on_note: Callable[[str], None] | None = None) -> None:
     """Grade *tasks* on *jobs* worker processes, calling ``on_done`` (in this process) as each finishes."""
     if not tasks:
@@ -116,7 +116,7 @@ def run(tasks: list[Task], settings: Settings, *, jobs: int, exercise_ids=None, 
                         raise PoolError(f"grading workers could not start ({why}); a script that calls the "
                                         "grader must guard its entry point with if __name__ == '__main__':")
                 if w.task is not None:
-                    on_done(Done(w.task, None, "", why, w.number))
+                    on_done(GradedJob(w.task, None, "", why, w.number))
                 workers[workers.index(w)] = _Worker(w.number, ctx, settings, exercise_ids, python, warm, threads)
         for w in workers:
             w.stop()
@@ -127,7 +127,7 @@ def run(tasks: list[Task], settings: Settings, *, jobs: int, exercise_ids=None, 
             w.kill()
 
 
-def _handle(w: _Worker, message, on_done, on_note, pending: list[Task]) -> None:
+def _handle(w: _Worker, message, on_done, on_note, pending: list[GradingJob]) -> None:
     kind, payload = message
     if kind == "ready":
         w.ready = True

@@ -13,22 +13,22 @@ from grader.config import Settings
 
 
 @dataclass(frozen=True)
-class Task:
+class GradingJob:
     index: int
     path: str
     student: str
 
 
 @dataclass
-class Done:
-    task: Task
+class GradedJob:
+    task: GradingJob
     result: dict | None  # SubmissionResult.to_dict(), or None when the worker died holding the task
     code: str
     error: str = ""
     worker: int = 0
 
 
-def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python, suites=None) -> Done:
+def grade_task(task: GradingJob, settings: Settings, exercise_ids, zygote, python, suites=None) -> GradedJob:
     """Grade one submission in this process; any failure of the grader's own becomes part of the reply."""
     from grader.grading.grade import grade, load
 
@@ -42,9 +42,9 @@ def grade_task(task: Task, settings: Settings, exercise_ids, zygote, python, sui
         if zygote is not None:
             result.timings["zygote_rss_mb"] = round(zygote.rss_mb(), 1)
         code = "" if sub.load_error else sub.source[:400_000]  # for the dashboard's similarity check
-        return Done(task, result.to_dict(), code)
+        return GradedJob(task, result.to_dict(), code)
     except Exception as exc:  # noqa: BLE001 - the batch goes on; the coordinator records this
-        return Done(task, None, "", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)[-1000:]}")
+        return GradedJob(task, None, "", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)[-1000:]}")
 
 
 def prepare(threads: int) -> None:
@@ -52,8 +52,7 @@ def prepare(threads: int) -> None:
 
     Called while the worker's zygote boots, so the two ``import torch`` overlap.  The share matters because
     torch gives every process one thread per core for its own tensor work (the suites' checks), and idle
-    OpenMP threads spin: two workers on two cores, each with two threads, took a third longer over the same
-    batch (bench/bulk.py) than with one thread each.
+    OpenMP threads spin, so workers that each took every core would slow one another (see bench/bulk.py).
     """
     import torch
 
@@ -116,7 +115,7 @@ def default_jobs() -> int:
 
 
 def work(settings: Settings, exercise_ids, python, *, warm: bool, threads: int,
-         next_task: Callable[[], Task | None], deliver: Callable[[Done], None],
+         next_task: Callable[[], GradingJob | None], deliver: Callable[[GradedJob], None],
          note: Callable[[str], None] = lambda _text: None, ready: Callable[[str], None] = lambda _why: None,
          number: int = 0) -> None:
     """Grade ``next_task()`` after ``next_task()`` (until None) and ``deliver`` each result.

@@ -25,8 +25,8 @@ ANSWER_MARKER = re.compile(r"^\s*(?:\*\*)?\s*your answer\s*\(\s*(q\d+|fr\d+)\s*\
                            re.IGNORECASE)
 PLACEHOLDER = "_Write your answer here (one to three sentences)._"
 # The patterns below are applied to every line a student wrote, in the grading process, so none of them may
-# backtrack super-linearly: no two adjacent parts can match the same run of characters (a line of a few thousand
-# spaces once took minutes).  A target before "= !cmd" therefore starts and ends with a non-space character.
+# backtrack super-linearly: no two adjacent parts can match the same run of characters (a long line of spaces
+# would otherwise stall the batch).  A target before "= !cmd" therefore starts and ends with a non-space character.
 MARKER = re.compile(r"^\s*#\s*(?:\|\s*)?exercise\s*:\s*([A-Za-z0-9_]+)\s*$", re.IGNORECASE)
 PERCENT = re.compile(r"^#\s*%%(.*)$")
 LINE_MAGIC = re.compile(r"^(\s*)(?:([\w.\[\]'\",](?:[\w.\[\]'\", ]*[\w.\[\]'\",])?)\s*=\s*)?([!%].*)$")
@@ -91,30 +91,30 @@ def load(path: str | Path, exercise_names: dict[str, list[str]] | None = None,
     sub = Submission(name=name or path.stem, path=str(path), sha256="", format=path.suffix.lstrip(".").lower())
     try:
         if path.is_dir():
-            raise _Bad(f"{path.name} is a folder, not a notebook or .py file")
+            raise _Unreadable(f"{path.name} is a folder, not a notebook or .py file")
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise _Bad(f"the file is {size >> 20} MB; submissions over {MAX_BYTES >> 20} MB are refused "
+            raise _Unreadable(f"the file is {size >> 20} MB; submissions over {MAX_BYTES >> 20} MB are refused "
                        "(clear the notebook's outputs and resubmit)")
         raw = path.read_bytes()
         sub.sha256 = hashlib.sha256(raw).hexdigest()
         if not raw.strip():
-            raise _Bad("the file is empty")
+            raise _Unreadable("the file is empty")
         for bom, encoding in BOMS.items():  # UTF-32 first: its little-endian mark starts like UTF-16's
             if raw.startswith(bom):
-                raise _Bad(f"the file is {encoding} text, not UTF-8 (save it as UTF-8 and resubmit)")
+                raise _Unreadable(f"the file is {encoding} text, not UTF-8 (save it as UTF-8 and resubmit)")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _Bad(f"the file is not UTF-8 text (bad byte at position {exc.start})") from None
+            raise _Unreadable(f"the file is not UTF-8 text (bad byte at position {exc.start})") from None
         text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as some Windows editors write
         if sub.format == "ipynb":
             sources = _notebook_cells(text, sub.notes, sub.answers)
         elif sub.format == "py":
             sources = _script_cells(text, sub.answers)
         else:
-            raise _Bad(f"unsupported file type {path.suffix or '(none)'!r}: submit a .ipynb or .py file")
-    except _Bad as exc:
+            raise _Unreadable(f"unsupported file type {path.suffix or '(none)'!r}: submit a .ipynb or .py file")
+    except _Unreadable as exc:
         sub.load_error = " ".join(str(exc).split())  # one line, whatever a library's message looked like
         return sub
     except OSError as exc:
@@ -127,7 +127,7 @@ def load(path: str | Path, exercise_names: dict[str, list[str]] | None = None,
     return sub
 
 
-class _Bad(Exception):
+class _Unreadable(Exception):
     pass
 
 
@@ -152,28 +152,28 @@ def _notebook_cells(text: str, notes: list[str], answers: dict[str, str]) -> lis
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise _Bad(f"the notebook is not valid JSON ({exc})") from None
+        raise _Unreadable(f"the notebook is not valid JSON ({exc})") from None
     except RecursionError:
-        raise _Bad("the notebook is not valid JSON (its lists or objects are nested too deeply to read)") from None
+        raise _Unreadable("the notebook is not valid JSON (its lists or objects are nested too deeply to read)") from None
     if not isinstance(data, dict):
-        raise _Bad("the notebook is not a JSON object")
+        raise _Unreadable("the notebook is not a JSON object")
     if not isinstance(data.get("cells"), list) and "worksheets" not in data:
-        raise _Bad("the notebook has no 'cells' list")
+        raise _Unreadable("the notebook has no 'cells' list")
     for index, cell in enumerate(data["cells"] if isinstance(data.get("cells"), list) else []):
         if not isinstance(cell, dict):
-            raise _Bad(f"cell {index} of the notebook is not a JSON object (it is {_json_type(cell)})")
+            raise _Unreadable(f"cell {index} of the notebook is not a JSON object (it is {_json_type(cell)})")
     for key in ("nbformat", "nbformat_minor"):
         version = data.get(key, 0)
         if isinstance(version, bool) or not isinstance(version, int):
-            raise _Bad(f"the notebook's {key!r} version is {_short(version)}, not a whole number")
+            raise _Unreadable(f"the notebook's {key!r} version is {_short(version)}, not a whole number")
     major = data.get("nbformat", NOTEBOOK_MAJOR)
     if major > NOTEBOOK_MAJOR:
-        raise _Bad(f"the notebook is nbformat {major}, newer than this grader reads (nbformat {NOTEBOOK_MAJOR} "
+        raise _Unreadable(f"the notebook is nbformat {major}, newer than this grader reads (nbformat {NOTEBOOK_MAJOR} "
                    f"and older): save it as nbformat {NOTEBOOK_MAJOR} and resubmit")
     try:
         nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # noqa: BLE001 - nbformat raises many types for bad input
-        raise _Bad(f"the notebook could not be read as nbformat 4: {exc.__class__.__name__}: "
+        raise _Unreadable(f"the notebook could not be read as nbformat 4: {exc.__class__.__name__}: "
                    f"{str(exc)[:200].strip() or 'nbformat gave no reason'}") from None
     # nbformat only logs a notebook that fails its schema, so below every field may still have any JSON type.
     metadata = _dict(nb.get("metadata"))
@@ -183,7 +183,7 @@ def _notebook_cells(text: str, notes: list[str], answers: dict[str, str]) -> lis
         notes.append(f"the notebook's kernel language is {_short(language)}; its cells were run as Python")
     found = nb.get("cells")
     if not isinstance(found, list):
-        raise _Bad("the notebook has no 'cells' list")
+        raise _Unreadable("the notebook has no 'cells' list")
     cells = []
     for cell in found:
         if not isinstance(cell, dict):

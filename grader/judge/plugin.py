@@ -236,7 +236,7 @@ class GraderPlugin:
 def _graded_names(exercise: Exercise) -> list[str]:
     """The names an exercise's code tests need; its choice variable is scored on its own, so a missing choice
     must not hide the code answers."""
-    return [n for n in exercise.names if not exercise.choice or n != exercise.choice["name"]]
+    return [n for n in exercise.answer_names if not exercise.choice or n != exercise.choice["name"]]
 
 
 def _case_name(item) -> str:

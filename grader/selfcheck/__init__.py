@@ -22,8 +22,8 @@ says so.
 
 Each call into student code stops after ``timeout`` seconds (a timer signal, main thread on Unix), the random
 generators' states are put back after the tests, and nothing is started: the runner's pytest session runs in
-this process without loading pytest plugins from entry points (one such plugin cost seconds per check), and the
-catalogue is kept between calls, so a small exercise takes tens of milliseconds after the first check.
+this process without loading pytest plugins from entry points (any installed plugin would run on every
+check), and the catalogue is kept between calls, so a small exercise is quick after the first check.
 
 Written answers live in markdown cells, which the kernel cannot see; they are checked (only for being there, as
 ``grader check`` does) when the notebook file is known: ``check(..., notebook="workbook.ipynb")``, or found

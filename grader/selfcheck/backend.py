@@ -48,19 +48,19 @@ class LiveBackend:
         return self._answer(lambda: self.namespace[name], None)
 
     def put(self, key: str, value) -> None:
-        self.store[key] = _copy(value)
+        self.store[key] = _as_sent(value)
 
     def call(self, name: str, *args, timeout: float | None = None, device: str | None = None, **kwargs):
         function = self.namespace.get(name)
         if function is None:
             raise _student_error("NameError", f"name {name!r} is not defined")
-        args = wire.to_device(_copy(list(args)), device)
-        kwargs = _copy(kwargs)
+        args = wire.to_device(_as_sent(list(args)), device)
+        kwargs = _as_sent(kwargs)
         return self._answer(lambda: function(*args, **kwargs), timeout)
 
     def harness(self, source: str, function: str, timeout: float | None = None, **params):
         helper = getattr(self._harness_module(source), function)
-        params = _copy(params)
+        params = _as_sent(params)
         return self._answer(lambda: helper(self.namespace, self.store, **params), timeout)
 
     # ------------------------------------------------------------------------------------------------ internals
@@ -101,7 +101,7 @@ def _kind(value) -> str:
     return type(value).__name__
 
 
-def _copy(value):
+def _as_sent(value):
     """*value* as the other side of the sandbox would receive it (raises WireError when it is not plain data)."""
     return wire.decode(wire.encode(value))
 

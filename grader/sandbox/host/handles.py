@@ -86,7 +86,7 @@ class ForkedStart:
             if status is None:
                 time.sleep(min(left, 0.01))
                 continue
-            try:  # woken by the status line itself, not by a fixed tick (a tick cost every submission 10 ms)
+            try:  # woken by the status line itself, not by a fixed tick that every submission would wait out
                 select.select([status], [], [], min(left, 0.1))
             except (OSError, ValueError):  # closed by a concurrent poll: the next poll says why
                 time.sleep(min(left, 0.001))

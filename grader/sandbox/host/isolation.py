@@ -161,7 +161,7 @@ def detect(cap: str | None = None) -> Isolation:
 
 @functools.lru_cache(maxsize=len(LEVELS))
 def _detect(cap: str) -> Isolation:
-    """Probe once per process and cap (a probe starts processes: about 0.1 s each)."""
+    """Probe once per process and cap: a probe starts processes."""
     seccomp, _ = _seccomp_here()
     reasons = []
     if cap == NAMESPACES:

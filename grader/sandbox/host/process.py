@@ -8,6 +8,7 @@ bytes of output kept.
 """
 from __future__ import annotations
 
+import enum
 import json
 import os
 import resource
@@ -34,12 +35,27 @@ _LEN = struct.Struct(">Q")
 REPLY_LIMITS = wire.Limits(max_bytes=64 << 20, max_depth=64, max_items=2_000_000)
 
 
+class EndKind(str, enum.Enum):
+    """How an exchange with a sandbox ended badly."""
+
+    ERROR = "error"  # it could not be started
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    DIED = "died"  # it exited or was killed while working
+    PROTOCOL = "protocol"  # it said something the grader refuses
+    WALLS = "walls"  # a fork could not wall itself off: warm starts are given up
+    TRANSIENT = "transient"  # a fork failed for a passing reason: the next one is tried again
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class SandboxError(RuntimeError):
-    """The sandbox could not be started or spoke nonsense; ``kind`` says how it ended."""
+    """The sandbox could not be started or spoke nonsense; ``kind`` (an :class:`EndKind`) says how it ended."""
 
     def __init__(self, message: str, kind: str = "error", note: str = ""):
         super().__init__(message)
-        self.kind = kind  # "error", "timeout", "memory", "died", "protocol"; for forks "walls", "transient"
+        self.kind = EndKind(kind)
         self.note = note  # what else was seen, for the student (a timeout with the process cap full)
 
 

@@ -8,6 +8,7 @@ the data that had been put there replayed.
 """
 from __future__ import annotations
 
+import enum
 import time
 from dataclasses import dataclass, field
 
@@ -17,13 +18,33 @@ from grader.intake.submission import Submission
 from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
 
 
+class CellStatus(str, enum.Enum):
+    """What became of one cell: it ran (``ok``, or raised: ``error``), ended its sandbox (``timeout``,
+    ``memory``, ``died``, ``protocol``), was left out after ending one (``skipped``), or never ran (``not_run``)."""
+
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    DIED = "died"
+    PROTOCOL = "protocol"
+    SKIPPED = "skipped"
+    NOT_RUN = "not_run"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass
 class CellReport:
     index: int
     exercise: str | None
-    status: str  # ok, error, timeout, memory, died, skipped, not_run
+    status: CellStatus
     error: dict | None = None
     message: str = ""
+
+    def __post_init__(self):
+        self.status = CellStatus(self.status)
 
 
 @dataclass
