@@ -156,7 +156,8 @@ class SandboxProcess:
         self._req, self._rep = req_w, rep_r
         self._drainer = threading.Thread(target=self._drain_output, args=(out_r,), daemon=True)
         self._drainer.start()
-        threading.Thread(target=self._watch_memory, daemon=True).start()
+        self._watchdog = threading.Thread(target=self._watch_memory, daemon=True)
+        self._watchdog.start()
         try:
             ready = self.receive(deadline=time.monotonic() + max(60.0, self.limits.timeout))
         except SandboxError as exc:
@@ -290,6 +291,9 @@ class SandboxProcess:
             except (OSError, subprocess.TimeoutExpired, SandboxError):
                 pass
         self.kill()
+        watchdog = getattr(self, "_watchdog", None)
+        if watchdog is not None and watchdog is not threading.current_thread():
+            watchdog.join(timeout=5)  # it ends with the process; none may still be reading /proc after close()
         if isinstance(self.proc, ForkedStart):
             self.proc.close()
         for fd in (getattr(self, "_req", None), getattr(self, "_rep", None)):

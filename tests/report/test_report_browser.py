@@ -49,7 +49,7 @@ WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 # The audit also runs with the reader's system set to dark: the pages declare light colours and must keep them.
 LOOKS = {"desktop": (DESKTOP, "light"), "phone": (PHONE, "light"), "dark-system": (DESKTOP, "dark")}
 TITLE = "Chapter 4: MNIST basics — autumn class"
-ARTIFACTS = Path(os.environ.get("GRADER_ARTIFACTS") or Path(__file__).parent / "artifacts" / "screenshots")
+ARTIFACTS = Path(os.environ.get("GRADER_ARTIFACTS") or Path(__file__).resolve().parents[1] / "artifacts" / "screenshots")
 
 
 # ------------------------------------------------------------------------------------------------ pages on disk

@@ -24,7 +24,7 @@ from grader.intake import submission
 pytestmark = [pytest.mark.filterwarnings("ignore::nbformat.warnings.MissingIDFieldWarning"),
               pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId")]
 NAMES = {"q04": ["double_odds"], "q09": ["doubled_corner"]}
-SEEDS = Path(__file__).parent / "bad_inputs" / "fuzz_seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "bad_inputs" / "fuzz_seeds"
 SECONDS_PER_EXAMPLE = 3.0  # generous for a loaded machine; the hangs found took minutes
 
 settings.register_profile("bad-input-ci", max_examples=200, deadline=None, derandomize=True, database=None,

@@ -2,7 +2,7 @@
 nothing.  The table of inputs, what the grader says and which test proves it is tests/bad_inputs/README.md.
 
 Small inputs are files in tests/bad_inputs/; large ones, links and names a checkout could not hold are made here at
-test time.  Bad inputs that tests/test_submission.py and tests/test_collect.py already cover on their own are not
+test time.  Bad inputs that tests/intake/test_submission.py and tests/intake/test_collect.py already cover on their own are not
 tested again one by one: they go through the one batch below, which checks the exact message each one ends with.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from grader.grading.store import Gradebook
 # nbformat warns about what bad notebooks lack (cell ids); here that is the point, not news.
 pytestmark = [pytest.mark.filterwarnings("ignore::nbformat.warnings.MissingIDFieldWarning"),
               pytest.mark.filterwarnings("ignore::nbformat.warnings.DuplicateCellId")]
-CORPUS = Path(__file__).parent / "bad_inputs"
+CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 NAMES = {"q04": ["double_odds"]}
 HONEST = "def double_odds(nums): return [2 * n for n in nums if n % 2 == 1]\n"
 ANSWER = ("It is a compact way to create a new list: Python loops over each element of an iterable and evaluates "
