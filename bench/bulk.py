@@ -65,7 +65,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from grader.catalog import load_catalog  # noqa: E402
-from grader.submission import load  # noqa: E402
+from grader.intake.submission import load  # noqa: E402
 
 from class_batch import QUESTIONNAIRE, make_batch  # noqa: E402
 from nbgrader_run import find_nbgrader, measure_nbgrader  # noqa: E402
@@ -245,7 +245,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="bench-work-bulk-"))
     catalog = {ex.id: ex for ex in load_catalog(ROOT / "exercises")}
-    names = {ex.id: list(ex.names) for ex in catalog.values()}
+    names = {ex.id: list(ex.answer_names) for ex in catalog.values()}
     batch_dir = work / "batch"
     batch = make_batch(args.n, args.seed, batch_dir)
     n = len(batch)

@@ -33,7 +33,7 @@ if ! grep -q '^grader sandbox, cold  *works' /tmp/probe.txt; then
 fi
 
 step "gpu tests"
-timeout 200 python3 -m pytest -q -m gpu -p no:cacheprovider tests/test_gpu.py
+timeout 200 python3 -m pytest -q -m gpu -p no:cacheprovider tests/sandbox/test_gpu.py
 
 step "a class of 16 at -j 4"
 class=$(mktemp -d)

@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from grader.config import Limits  # noqa: E402
-from grader.sandbox import gpu, isolation, limits as limits_mod, process  # noqa: E402
+from grader.sandbox.host import gpu, isolation, limits as limits_mod, process  # noqa: E402
 
 CELL = ("import torch; x = torch.arange(4.0, device='cuda') * 2; "
         "print('OK', float(x.sum().item()), torch.cuda.get_device_name(0))")
@@ -71,8 +71,8 @@ def old_order(lib: Path, env: dict) -> list[str]:
 
 
 def real_sandbox(warm: bool, address_space: bool = False):
-    from grader.sandbox import cuda_probe
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host import cuda_probe
+    from grader.sandbox.host.warm import Zygote
 
     original = limits_mod.rlimits
 
@@ -130,7 +130,7 @@ def main() -> None:
     if "--syscalls" in sys.argv:  # which refused syscall is it: one filter per syscall, run side by side
         from concurrent.futures import ThreadPoolExecutor
 
-        from grader.sandbox import walls
+        from grader.sandbox.inside import walls
 
         table = walls.REFUSED["x86_64"]
         with ThreadPoolExecutor(12) as workers:

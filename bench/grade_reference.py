@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from grader.catalog import load_catalog  # noqa: E402
 from grader.config import load_settings  # noqa: E402
-from grader.grading import grade  # noqa: E402
-from grader.preflight import unavailable  # noqa: E402
-from grader.sandbox.process import SandboxProcess  # noqa: E402
+from grader.grading.grade import grade  # noqa: E402
+from grader.course.preflight import unavailable  # noqa: E402
+from grader.sandbox.host.process import SandboxProcess  # noqa: E402
 
 
 def time_import_torch() -> float:

@@ -35,18 +35,18 @@ from class_batch import QUESTIONNAIRE  # noqa: E402 - the bench's folder is on t
 def main(out: Path, paths: list[str]) -> None:
     import torch  # noqa: F401 - loaded before any clock starts, as in the plain-script line
 
-    from grader import pool
+    from grader.grading import worker
     from grader.catalog import load_catalog, select
     from grader.config import load_settings
-    from grader.grading import data_loaders
+    from grader.grading.grade import data_loaders
     from grader.judge.runner import keep_suites, suite_files
     from grader.selfcheck import LiveBackend
-    from grader.submission import load
+    from grader.intake.submission import load
 
-    pool.prepare(1)
+    worker.prepare(1)
     settings = load_settings()
     exercises = select(load_catalog(settings.exercises_dir), QUESTIONNAIRE)
-    names = {ex.id: list(ex.names) for ex in exercises}
+    names = {ex.id: list(ex.answer_names) for ex in exercises}
     files = suite_files(exercises, settings.solutions_dir)
     figures: dict = {}
 

@@ -20,7 +20,7 @@ class Exercise:
     title: str
     kind: str
     points: float
-    names: tuple[str, ...]
+    answer_names: tuple[str, ...]  # what the student defines: functions, classes, variables (the choice too)
     question: str = ""
     section: str = ""
     data: tuple[str, ...] = ()  # datasets its suite needs beyond the embedded sample, e.g. ("mnist_full",)
@@ -76,7 +76,7 @@ def load_exercise(folder: Path) -> Exercise:
     if written is not None and not str(written.get("prompt", "")).strip():
         raise ConfigError(f"{spec}: [written] needs a prompt")
     return Exercise(id=data["id"], title=data["title"], kind=data["kind"], points=float(data["points"]),
-                    names=tuple(data["names"]), question=str(data.get("question", "")),
+                    answer_names=tuple(data["names"]), question=str(data.get("question", "")),
                     section=str(data.get("section", "")), data=tuple(data.get("data", ())), folder=folder,
                     choice=choice, written=written)
 

@@ -20,7 +20,7 @@ def _settings(**kwargs):
 
 def _warn_isolation() -> None:
     """Say loudly when student code would run without namespaces (no filesystem or network isolation)."""
-    from grader.sandbox import isolation
+    from grader.sandbox.host import isolation
 
     iso = isolation.detect()
     if iso.level == isolation.LANDLOCK:
@@ -75,7 +75,7 @@ def _python(value: str | None) -> str | None:
     """The interpreter for sandboxes, checked once up front so a bad one is one clear error, not 39."""
     if value is None:
         return None
-    from grader.interpreter import InterpreterError, inspect
+    from grader.sandbox.host.interpreter import InterpreterError, inspect
 
     try:
         return inspect(value).path
@@ -107,9 +107,10 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir, junit_file, 
 
     Exit status 0 when every public test passes (or, with --min-score, when the score reaches it), 1 otherwise.
     """
-    from grader.grading import grade
+    from grader.fileio import atomic_write_text
+    from grader.grading.grade import grade
+    from grader.judge import scoring
     from grader.report import render_html, render_terminal, to_json, write_junit
-    from grader.report.gradebook import atomic_write_text
 
     bar = _min_score(min_score)
     python = _python(python)
@@ -124,11 +125,9 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir, junit_file, 
         write_junit([result], junit_file)
     if html_file:
         atomic_write_text(Path(html_file), render_html(result))
-    share = result.score / result.max_score if result.max_score else 0.0
-    if bar is None:
-        passed = result.max_score > 0 and result.score >= result.max_score and not result.grader_errors
-    else:
-        passed = result.max_score > 0 and share + 1e-9 >= bar and not result.grader_errors
+    passed = scoring.check_passes(result, bar)
+    if bar is not None:
+        share = result.score / result.max_score if result.max_score else 0.0
         if not as_json:
             verdict = "reaches" if passed else "is below"
             click.secho(f"score {share:.1%} {verdict} the required {bar:.1%}", fg="green" if passed else "red",
@@ -162,7 +161,7 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
     Results enter OUT/gradebook.db as each submission completes; a re-run grades only what is new or changed.
     """
     from grader.catalog import load_catalog, select
-    from grader.preflight import unavailable
+    from grader.course.preflight import unavailable
 
     settings = _settings(solutions_dir=solutions_dir, device=device, timeout=timeout)
     python = _python(python)
@@ -182,13 +181,13 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
     settings = _graded_device(settings, python)
     overrides = None
     if overrides_file:
-        from grader.overrides import OverrideError, load
+        from grader.review.overrides import OverrideError, load
 
         try:
             overrides = load(overrides_file)
         except OverrideError as exc:
             raise click.UsageError(str(exc)) from None
-    from grader.pool import default_jobs
+    from grader.grading.pool import default_jobs
 
     _run_batch(inputs, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing], overrides,
                jobs=jobs or default_jobs(), force=force, warm=not cold, python=python)
@@ -196,7 +195,7 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
 
 def _graded_device(settings, python):
     """Settle the batch's device once: a GPU is used only where CUDA starts inside a real sandbox."""
-    from grader.preflight import choose_device
+    from grader.course.preflight import choose_device
 
     try:
         settings, note = choose_device(settings, python)
@@ -211,9 +210,9 @@ def _graded_device(settings, python):
 
 def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, force=False, warm=True,
                python=None):
-    from grader.batch import grade_many
-    from grader.progress import Progress
-    from grader.store import GradebookError
+    from grader.grading.batch import grade_many
+    from grader.grading.progress import Progress
+    from grader.grading.store import GradebookError
 
     _warn_isolation()
     progress = Progress(sys.stderr, sys.stderr.isatty())
@@ -227,6 +226,8 @@ def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, for
         progress.finish()
     for line in batch.problems:
         click.echo(f"input: {line}", err=True)
+    from grader.report.terminal import summary_table
+
     graded = sorted(batch.graded, key=lambda g: g.folder.name)
     if graded:
         click.echo(summary_table([g.result for g in graded], [g.report for g in graded]))
@@ -242,8 +243,8 @@ def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, for
               help='Canvas column header, ideally "Name (assignment id)" as in Canvas\'s own export.')
 def export_cmd(out_dir, canvas_assignment):
     """Rebuild the exports of a graded folder from its gradebook.db (CSV, Canvas, JUnit, Gradescope, dashboard)."""
-    from grader.exports import DEFAULT_ASSIGNMENT, write_exports
-    from grader.store import Gradebook, GradebookError
+    from grader.report.exports import DEFAULT_ASSIGNMENT, write_exports
+    from grader.grading.store import Gradebook, GradebookError
 
     if not (out_dir / "gradebook.db").is_file():
         raise click.UsageError(f"{out_dir} has no gradebook.db: grade into it first (grader grade ... --out DIR)")
@@ -258,23 +259,6 @@ def export_cmd(out_dir, canvas_assignment):
         click.echo(str(path))
 
 
-def summary_table(results, reports) -> str:
-    """One line per submission: points per exercise (or, for a long catalogue, exercises passed), total, report."""
-    ids = [ex.id for ex in results[0].exercises] if results else []
-    wide = len(ids) <= 8
-    middle = " ".join(f"{i:>5}" for i in ids) if wide else f"{'passed':>9}"
-    lines = [f"{'submission':24} {middle} {'total':>9}  report"]
-    for result, report in zip(results, reports):
-        if wide:
-            middle = " ".join(f"{ex.score:5.3g}" for ex in result.exercises)
-        else:
-            done = sum(ex.outcome.value == "passed" for ex in result.exercises)
-            middle = f"{f'{done}/{len(result.exercises)}':>9}"
-        total = f"{round(result.score, 2):g}/{result.max_score:g}"
-        lines.append(f"{result.submission[:24]:24} {middle} {total:>9}  {report}")
-    return "\n".join(lines)
-
-
 @main.command()
 @click.option("--quick", is_flag=True, help="Probe only; skip timing sandbox start-up (about 10 s).")
 @click.option("--json", "as_json", is_flag=True, help="Print the diagnosis as JSON.")
@@ -284,8 +268,8 @@ def doctor(quick, as_json, require):
     """Say what isolation this machine gives student code, why, and what each layer costs at start-up."""
     import json
 
-    from grader.doctor import MISSING, OK, WARN, diagnose, render
-    from grader.sandbox.isolation import LEVELS
+    from grader.course.doctor import MISSING, OK, WARN, diagnose, render
+    from grader.sandbox.host.isolation import LEVELS
 
     steps = (lambda text: click.echo(f"  probing: {text} ...", err=True)) if not as_json else None
     diagnosis = diagnose(measure=not quick, on_step=steps)
@@ -307,7 +291,7 @@ def doctor(quick, as_json, require):
 def demo(out_dir):
     """Grade the reference workbook and a half-right submission on the embedded MNIST sample."""
     from grader.catalog import load_catalog
-    from grader.preflight import unavailable
+    from grader.course.preflight import unavailable
 
     settings = _settings()
     catalog = load_catalog(settings.exercises_dir)
@@ -381,8 +365,8 @@ def data_export(dest):
               help="Grading workers for the CPU/GPU parity check (default: the number of cores).")
 def validate_cmd(seeds, quick, device, jobs):
     """Check the exercise set: references pass, starters fail cleanly, thresholds hold, folders complete."""
-    from grader.pool import default_jobs
-    from grader.validate import validate
+    from grader.grading.pool import default_jobs
+    from grader.course.validate import validate
 
     settings = _settings(device=device)
     if not quick:
@@ -402,7 +386,7 @@ def validate_cmd(seeds, quick, device, jobs):
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False))
 def release_cmd(out_dir):
     """Build the student bundle: workbook, prompts, starters, public tests and a README on self-checking."""
-    from grader.release import build, leaks
+    from grader.course.release import build, leaks
 
     settings = _settings()
     try:
@@ -420,25 +404,10 @@ def release_cmd(out_dir):
 @click.option("--check", "check_only", is_flag=True, help="Fail if the committed notebooks are out of date.")
 def build_cmd(solutions_dir, check_only):
     """Rebuild exercises/workbook.ipynb, solutions/reference.ipynb and solutions/examples/*.ipynb from sources."""
-    from grader.catalog import load_catalog
-    from grader.workbook import (build, dumps, example_answers, example_of, reference_answer, solution_of,
-                                 starter_of, write)
+    from grader.course.workbook import rebuild
 
     settings = _settings(solutions_dir=solutions_dir)
-    catalog = load_catalog(settings.exercises_dir)
-    targets = {settings.exercises_dir / "workbook.ipynb": build(catalog, starter_of),
-               settings.solutions_dir / "reference.ipynb": build(catalog, solution_of(settings.solutions_dir),
-                                                                  answer_for=reference_answer(settings.solutions_dir))}
-    for spec in sorted((settings.solutions_dir / "examples").glob("*.toml")):
-        targets[spec.with_suffix(".ipynb")] = build(catalog, example_of(spec, settings.solutions_dir),
-                                                    answer_for=example_answers(spec, settings.solutions_dir))
-    stale = []
-    for path, nb in targets.items():
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current != dumps(nb):
-            stale.append(path)
-            if not check_only:
-                write(nb, path)
+    stale = rebuild(settings, write_stale=not check_only)
     if check_only and stale:
         raise click.ClickException("out of date: " + ", ".join(map(str, stale)) + " (run grader build)")
     click.echo("up to date" if not stale else "wrote " + ", ".join(map(str, stale)))

@@ -166,8 +166,8 @@ class SubmissionResult:
 def _plain(value: Any) -> Any:
     """Dataclasses to dicts and enums to their values, recursively, so ``json.dumps`` needs no custom encoder.
 
-    (``dataclasses.asdict`` would deep-copy every leaf first: with a report's pictures that was 30 ms a result,
-    paid twice per submission by the process that records a class's results.)
+    (``dataclasses.asdict`` would deep-copy every leaf first, a report's pictures included, and the process
+    that records a class's results pays that twice per submission.)
     """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from grader.config import REPO_ROOT, load_settings
 
 SOLUTIONS = REPO_ROOT / "solutions"
 EXERCISES = REPO_ROOT / "exercises"
+
+# Test modules live in folders mirroring the package; the factories they share live here, beside this file.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # tests/hostile/ holds hostile submissions (a shipped conftest.py, a fake torch.py and pytest.py among them): data
 # for tests/test_hostile.py, never to be collected or imported by pytest itself.
@@ -54,7 +58,7 @@ def settings():
 
 @pytest.fixture
 def grade_it(settings):
-    from grader.grading import grade
+    from grader.grading.grade import grade
 
     def run(path, exercises=None, mode="grade", **overrides):
         chosen = load_settings(**{"timeout": 20, "memory_mb": 2048, **overrides}) if overrides else settings

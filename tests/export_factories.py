@@ -31,7 +31,7 @@ def overridden_result() -> SubmissionResult:
 
 
 def load_error_result() -> SubmissionResult:
-    """What grader/grading.py makes of a notebook it cannot read: one error case per exercise, nothing scored."""
+    """What grader/grading/grade.py makes of a notebook it cannot read: one error case per exercise, nothing scored."""
     why = "the file is not valid JSON (line 1, column 1)"
     exercises = [exercise(id_, title, [CaseResult("submission could be read", Outcome.ERROR, 0.0, points,
                                                   Visibility.PUBLIC, message=why,

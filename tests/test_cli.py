@@ -93,7 +93,7 @@ def test_unknown_exercise_and_bad_settings_are_usage_errors(cli, make_script, tm
 
 
 def test_grade_stops_before_work_when_data_is_missing(cli, make_script, tmp_path, monkeypatch):
-    import grader.preflight as preflight
+    import grader.course.preflight as preflight
 
     monkeypatch.setattr(preflight, "dataset_problem", lambda name: "not fetched: run grader data fetch mnist")
     from grader.catalog import load_catalog

@@ -15,8 +15,8 @@ import pytest
 
 from grader.catalog import load_catalog
 from grader.config import REPO_ROOT, load_settings
-from grader.grading import grade
-from grader.preflight import unavailable
+from grader.grading.grade import grade
+from grader.course.preflight import unavailable
 from grader.results import Outcome
 
 CATALOG = load_catalog(REPO_ROOT / "exercises")
@@ -77,7 +77,7 @@ def test_known_wrong_submission_gets_the_promised_feedback(exercise, path):
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=[e.id for e in CATALOG])
 def test_exercise_folder_is_complete(exercise):
-    from grader.validate import folder_problems
+    from grader.course.validate import folder_problems
 
     assert [p.detail for p in folder_problems(exercise, SOLUTIONS)] == []
     assert exercise.question and exercise.section

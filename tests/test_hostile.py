@@ -23,7 +23,7 @@ WRONG_Q04 = "def double_odds(nums):\n    return [0] * len(nums)\n"
 @pytest.fixture(scope="module")
 def zygote():
     from grader.config import Limits
-    from grader.sandbox.warm import Zygote
+    from grader.sandbox.host.warm import Zygote
 
     with Zygote(Limits()) as z:
         yield z
@@ -32,7 +32,7 @@ def zygote():
 @pytest.fixture(params=["cold", "warm"])
 def grade_it(request, settings):
     """Every attack fails the same way whether the sandbox starts cold or is forked warm from a zygote."""
-    from grader.grading import grade
+    from grader.grading.grade import grade
 
     zygote = request.getfixturevalue("zygote") if request.param == "warm" else None
 
@@ -356,7 +356,7 @@ def graded(tmp_path_factory) -> Graded:
     workers with warm sandboxes and short limits."""
     from multiprocessing import resource_tracker
 
-    from grader.batch import grade_many
+    from grader.grading.batch import grade_many
 
     honest = tmp_path_factory.mktemp("honest")
     (honest / "honest_q04.py").write_text(HONEST_Q04, encoding="utf-8")
@@ -451,7 +451,7 @@ def test_seed_tampering_earns_exactly_what_the_same_loop_earns_honestly(graded):
 
 
 def test_the_gradebook_holds_one_current_grading_per_submission_matching_result_json(graded):
-    from grader.store import Gradebook
+    from grader.grading.store import Gradebook
 
     with Gradebook(graded.out / "gradebook.db") as book:
         current = {g.student.student: g.result for g in book.current()}
@@ -508,7 +508,7 @@ def test_a_giant_forged_frame_does_not_blow_up_the_grading_worker(graded):
 @pytest.mark.parametrize("start", ["cold", "warm"])
 def test_a_submission_cannot_read_what_an_earlier_one_left_behind(start, request):
     """The persistence attack without the luck of scheduling: a writer, then the reader, through one zygote."""
-    from grader.grading import grade
+    from grader.grading.grade import grade
 
     zygote = request.getfixturevalue("zygote") if start == "warm" else None
     settings = load_settings(timeout=20, memory_mb=2048)

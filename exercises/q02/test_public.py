@@ -1,6 +1,6 @@
 """Public checks for Q2: students can run these themselves with `grader check`."""
 from grader.judge.api import expect_equal, fail, points
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Q2: list the folders under path (the splits), then the folders inside each split (the labels), and count "
         "the .png files in each; Path.iterdir(), Path.is_dir() and Path.glob('*.png') do all of it. See the "

@@ -2,7 +2,7 @@
 import torch
 
 from grader.judge.api import expect_close, fail, points
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Q28: the model is xb @ w + b: a matrix product, then the bias added to every row; see the chapter's "
         "section 'The MNIST Loss Function', where linear1 is written.")

@@ -2,7 +2,7 @@
 import torch
 
 from grader.judge.api import expect_equal, fail, points
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Q34: ReLU keeps positive numbers and turns negative ones into 0, like x.max(torch.tensor(0.0)); see the "
         "chapter's section 'Adding a Nonlinearity'.")

@@ -1,7 +1,7 @@
 """Public checks for Q36: students can run these themselves with `grader check` (the choice is checked when
 graded)."""
 from grader.judge.api import fail, points
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Q36: nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out)); nn.Sequential takes "
         "modules, so the ReLU is nn.ReLU(), not F.relu. See the chapter's section 'Adding a Nonlinearity'.")

@@ -13,6 +13,8 @@ import math
 
 import pytest
 
+from grader.judge.backend import StudentError  # noqa: F401 - what a suite catches when student code raises
+
 points = pytest.mark.points  # @points(2): the case's weight within its exercise
 
 

@@ -138,3 +138,9 @@ def _hinted(case: CaseResult, key: dict) -> CaseResult:
     if case.outcome is not Outcome.PASSED:
         case.hint = key.get("hint", "")
     return case
+
+
+def unreadable(name: str, why: str) -> CaseResult:
+    """The choice variable exists but is not plain data (or raised when read): what to write instead."""
+    return CaseResult(name=NAME, outcome=Outcome.FAILED, score=0.0, max_score=1.0,
+                      message=f"{name} could not be read: {why}", hint='Set it to plain letters, e.g. "b" or ["a", "c"].')

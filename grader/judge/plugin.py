@@ -9,8 +9,8 @@ Suites are ordinary pytest files.  They get these fixtures:
 * ``record``: pictures and figures for the report (``record.curve``, ``record.confusion``, ...).
 * ``mnist_sample`` / ``mnist_full``: the data *with labels*, which exist only in this process.
 
-The backend behind ``submission`` is a sandbox session when grading; a student's self-check (later) can give it
-an in-process backend with the same methods.
+The backend behind ``submission`` (``grader.judge.backend.Backend``) is a sandbox session when grading and the
+student's own kernel in a self-check; how a stopped call and a missing answer are described comes from it.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from grader.config import read_cached
 from grader.data import DataError
 from grader.judge.api import Failure
 from grader.results import CaseResult, Outcome, Visibility
-from grader.sandbox.session import StudentCrash, StudentError, StudentTimeout
+from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
 
 
 class NotDefined(Exception):
@@ -197,6 +197,7 @@ class GraderPlugin:
         exc = excinfo.value if excinfo else None
         if isinstance(exc, NotDefined):
             case.outcome, case.message = Outcome.MISSING, f"{exc}: no answer was found for this exercise"
+            case.hint = getattr(self._backend, "missing_hint", "")
         elif isinstance(exc, Failure):
             case.outcome, case.message, case.hint = Outcome.FAILED, exc.message, exc.hint
             case.expected, case.actual = exc.expected, exc.actual
@@ -213,7 +214,7 @@ class GraderPlugin:
                 case.outcome = Outcome.ERROR
                 case.message = f"your code raised {exc.describe()}"
         elif isinstance(exc, StudentTimeout):
-            case.outcome, case.message = Outcome.TIMEOUT, f"your code {exc}; the sandbox was stopped"
+            case.outcome, case.message = Outcome.TIMEOUT, f"your code {exc}; {self._backend.stopped}"
         elif isinstance(exc, StudentCrash):
             case.outcome, case.message = Outcome.ERROR, f"your code {exc}"
         elif isinstance(exc, AssertionError):
@@ -235,7 +236,7 @@ class GraderPlugin:
 def _graded_names(exercise: Exercise) -> list[str]:
     """The names an exercise's code tests need; its choice variable is scored on its own, so a missing choice
     must not hide the code answers."""
-    return [n for n in exercise.names if not exercise.choice or n != exercise.choice["name"]]
+    return [n for n in exercise.answer_names if not exercise.choice or n != exercise.choice["name"]]
 
 
 def _case_name(item) -> str:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from grader.results import SubmissionResult
 
-from .gradebook import atomic_write_text, safe_cell
+from grader.fileio import atomic_write_text
+from .gradebook import safe_cell
 from .plots import fmt_number
 from .student_text import load_error
 

@@ -2,7 +2,7 @@
 
 One self-contained page: headline numbers, the score distribution, the pass rate of every exercise (hardest
 first), a table of students linking to their reports, and the flags that need a human look
-(:mod:`grader.flags`).  Like the student report, it is a pure function of plain data rendered by jinja2 with
+(:mod:`grader.review.flags`).  Like the student report, it is a pure function of plain data rendered by jinja2 with
 autoescaping on: names, titles, messages and evidence may come from students and never become markup; the only
 markup marked safe is the histogram that :mod:`grader.report.plots` built and escaped itself.
 
@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from grader.flags import KINDS, TITLES, Flag
+from grader.review.flags import KINDS, TITLES, Flag
 from grader.results import Outcome, SubmissionResult
 
 from .html import _environment

@@ -12,9 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from pathlib import Path
 
+from grader.fileio import atomic_write_text
 from grader.results import SubmissionResult
 
 from .plots import fmt_number
@@ -61,24 +61,6 @@ def gradebook_csv(results: list[SubmissionResult]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(gradebook_rows(results))
     return buffer.getvalue()
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder and ``os.replace``: readers see the old or the new file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        # mkstemp makes 0600 files; keep an existing file's mode, else the usual 0644.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def write_gradebook_csv(results: list[SubmissionResult], path: str | os.PathLike[str]) -> Path:

@@ -26,7 +26,7 @@ from typing import Any
 
 from grader.results import Outcome, SubmissionResult, Visibility
 
-from .gradebook import atomic_write_text
+from grader.fileio import atomic_write_text
 from .student_text import case_text, exercise_cases, one_line, summary
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")

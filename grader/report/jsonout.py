@@ -13,7 +13,7 @@ from pathlib import Path
 
 from grader.results import SubmissionResult
 
-from .gradebook import atomic_write_text
+from grader.fileio import atomic_write_text
 
 
 def redacted(result: SubmissionResult) -> SubmissionResult:

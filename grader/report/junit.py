@@ -28,7 +28,7 @@ from pathlib import Path
 
 from grader.results import CaseResult, Outcome, SubmissionResult
 
-from .gradebook import atomic_write_text
+from grader.fileio import atomic_write_text
 from .plots import fmt_number
 from .student_text import (GRADER_ERROR_HEAD, case_text, clean, clip, exercise_cases, grader_error_lines, headline,
                            notes, one_line)

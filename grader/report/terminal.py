@@ -167,3 +167,20 @@ def render_terminal(result: SubmissionResult, verbose: bool = False, color: bool
         out.append("")
         out.append(paint(CHECK_PASSED_LINE, "32"))
     return "\n".join(out)
+
+
+def summary_table(results, reports) -> str:
+    """One line per submission: points per exercise (or, for a long catalogue, exercises passed), total, report."""
+    ids = [ex.id for ex in results[0].exercises] if results else []
+    wide = len(ids) <= 8
+    middle = " ".join(f"{i:>5}" for i in ids) if wide else f"{'passed':>9}"
+    lines = [f"{'submission':24} {middle} {'total':>9}  report"]
+    for result, report in zip(results, reports):
+        if wide:
+            middle = " ".join(f"{ex.score:5.3g}" for ex in result.exercises)
+        else:
+            done = sum(ex.outcome.value == "passed" for ex in result.exercises)
+            middle = f"{f'{done}/{len(result.exercises)}':>9}"
+        total = f"{round(result.score, 2):g}/{result.max_score:g}"
+        lines.append(f"{result.submission[:24]:24} {middle} {total:>9}  {report}")
+    return "\n".join(lines)

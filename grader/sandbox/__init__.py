@@ -1,0 +1,1 @@
+"""The sandbox, split by the trust boundary: ``host`` runs in the grader's process and starts, walls off, limits and questions sandboxes; ``inside`` is the code copied into each sandbox (standard library and torch only), which the student's code can reach and so must not be trusted with anything."""

@@ -2,7 +2,7 @@
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Q1: a greyscale image is a (height, width) grid with one number per pixel; a colour image adds a last axis "
         "of length 3 (red, green, blue), so its shape is (height, width, 3). See the chapter's section 'Pixels: "

@@ -5,7 +5,7 @@ The harness builds each tree inside the sandbox from the counts given here, so t
 import random
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Q2: the folders directly under path are the splits, the folders inside a split are the labels, and the "
         "images are the .png files inside a label folder; read all the names from the disk (Path.iterdir(), "

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 THRESHOLD = 0.95
 HINT_MEAN = ("Q3: the ideal digit averages each pixel over all the images, i.e. over axis 0 of the (N, height, "

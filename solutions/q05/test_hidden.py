@@ -5,7 +5,7 @@ The choice part is scored by the grader from key.toml.
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Q5: torch.stack(images) joins same-shaped tensors along a NEW first axis, so N images of shape (height, "
         "width) become one rank-3 tensor of shape (N, height, width); torch.cat instead joins along an axis "

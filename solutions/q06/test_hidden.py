@@ -2,7 +2,7 @@
 import math
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Q6: the shape holds one entry per axis, the length of that axis; the rank is the number of axes, so it is "
         "len(shape), whatever the lengths are. See Q6 and the chapter's section 'First Try: Pixel Similarity'.")

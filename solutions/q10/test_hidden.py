@@ -4,7 +4,7 @@ import ast
 import torch
 
 from grader.judge.api import expect_tensor, fail, points
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Subtracting a (H, W) image from a (N, H, W) batch broadcasts it over the batch: batch - mean, then .abs(), "
         "then .mean over the last two axes (-1, -2). See Q10 and the chapter's section 'Computing Metrics Using "

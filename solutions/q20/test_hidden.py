@@ -6,7 +6,7 @@ import ast
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("Accuracy only changes when an output crosses the threshold, so autograd finds a gradient of zero: "
         "preds.sigmoid().round() gives 1 for a predicted 3, compare it with targets, take the mean, call backward "

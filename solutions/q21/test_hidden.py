@@ -5,7 +5,7 @@ import ast
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("sigmoid(x) = 1 / (1 + torch.exp(-x)), on the whole tensor at once: for x = -1000, exp(1000) is inf and "
         "1 / (1 + inf) is exactly 0, so this form never gives nan. See Q21 and the chapter's section 'The MNIST Loss "

@@ -3,7 +3,7 @@ checked inside the sandbox by the public harness), gradients reset, and model.pa
 import torch
 
 from grader.judge.api import fail, points
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("new weight = weight - lr × gradient, done in place: `with torch.no_grad(): p -= lr * p.grad` (or "
         "p.data -= lr * p.grad), then p.grad = None. See Q23 and the chapter's sections 'Stepping With a Learning "

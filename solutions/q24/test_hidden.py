@@ -4,7 +4,7 @@ order, the last partial batch, the collation into tensors, and that shuffling is
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("A DataLoader goes through the dataset in batches of batch_size (the last one may be smaller), stacks each "
         "batch's xs into one tensor and its ys into another, and with shuffle=True takes a new random permutation "

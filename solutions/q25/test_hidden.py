@@ -4,7 +4,7 @@ the parameters of that step, and the loss before and after is computed here from
 import torch
 
 from grader.judge.api import fail, points
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("One epoch: for xb, yb in dl: loss = loss_func(model(xb), yb); loss.backward(); opt.step(); opt.zero_grad(). "
         "Each step must use only the current batch's gradient. See Q25 and the chapter's sections 'Putting It All "

@@ -4,7 +4,7 @@ import random
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("A Dataset is a list of (x, y) tuples: walk a and b side by side (zip does exactly that) and collect the "
         "pairs into a list. See Q26 and the chapter's section 'The MNIST Loss Function'.")

@@ -3,7 +3,7 @@ sandbox, the result must share memory with x (a view), checked by the public har
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("view gives the same memory a new shape: x.view(-1, 28 * 28) or x.view(len(x), 784) turns (N, 28, 28) into "
         "(N, 784) with nothing copied. See Q27 and the chapter's section 'The MNIST Loss Function'.")

@@ -2,7 +2,7 @@
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("The linear model is xb @ w + b: the matrix product gives one row per input and one column per output, "
         "then b (one number per output) is added to every row. See Q28 and the chapter's section 'The MNIST Loss "

@@ -5,7 +5,7 @@ import ast
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("a @ b is matrix multiplication: entry [i, j] is row i of a times column j of b, added up, so (N, k) @ (k, m) "
         "gives (N, m) and the inner sizes must be equal; a * b instead multiplies matching entries. See Q29 and the "

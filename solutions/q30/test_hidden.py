@@ -3,7 +3,7 @@ with this process's own autograd; the usual mistakes (no sigmoid, a sum, two bac
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("loss.backward() works back from the loss and stores d(loss)/d(parameter) in each parameter's .grad; it "
         "returns None. Compute preds = xb @ w + b, loss = mnist_loss(preds, yb) (sigmoid, torch.where, mean), call "

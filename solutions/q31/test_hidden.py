@@ -4,7 +4,7 @@ different batches tells apart every way of getting it wrong (zeroing too late, n
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("backward() adds the new gradients to whatever .grad already holds; w.grad.zero_() and b.grad.zero_() (or "
         "setting them to None) between the two calls clears them, and must come before the second backward, not "

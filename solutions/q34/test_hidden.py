@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("ReLU replaces every negative entry with 0 and keeps the others: x.max(torch.tensor(0.0)), x.clamp(min=0) or "
         "torch.where(x > 0, x, 0.0) all work on a whole tensor at once. See Q34 and the chapter's section 'Adding a "

@@ -5,7 +5,7 @@ The multiple-choice part (choice_q36) is scored by the grader against key.toml."
 import torch
 
 from grader.judge.api import fail, points, type_name
-from grader.sandbox.session import StudentError
+from grader.judge.api import StudentError
 
 HINT = ("nn.Sequential takes modules and calls them in turn: nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), "
         "nn.Linear(n_hidden, n_out)). nn.ReLU() is the module form of the function F.relu. See Q36 and the "

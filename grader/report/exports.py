@@ -1,0 +1,79 @@
+"""Everything a class's grades are exported to, rebuilt from the gradebook (``DIR/gradebook.db``).
+
+Exports are derived files: the gradebook is the record, so they can be rebuilt at any time (``grader export``)
+and a run that was killed midway rebuilds them on the next start.  Each is written atomically.
+
+* ``gradebook.csv``: one row per student, a column per exercise, the total;
+* ``canvas.csv``: Canvas's gradebook import (one assignment column);
+* ``junit.xml``: every case of every student, for CI dashboards;
+* ``<student>/gradescope/results.json``: Gradescope's autograder format, per submission;
+* ``index.html``: the class dashboard (score distribution, pass rates, students, flags with evidence).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.config import Settings
+from grader.report import write_gradebook_csv
+from grader.report.canvas import write_canvas_csv
+from grader.report.gradescope import write_gradescope
+from grader.report.junit import write_junit
+from grader.grading.store import Gradebook
+
+DEFAULT_ASSIGNMENT = "Chapter 4: MNIST basics"
+
+
+@dataclass
+class Exported:
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def starter_code(settings: Settings) -> str:
+    """The code every student was given, so similarity never counts it as copying.
+
+    Read by the same loader as each student's code (``Submission.source``, kept by the grading loop), so both
+    sides are cut the same way.
+    """
+    from grader.intake import submission as submission_mod
+
+    workbook = settings.exercises_dir / "workbook.ipynb"
+    if not workbook.is_file():
+        return ""
+    sub = submission_mod.load(workbook, {})
+    return "" if sub.load_error else sub.source
+
+
+def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignment: str = DEFAULT_ASSIGNMENT,
+                  title: str = "Chapter 4: MNIST basics") -> Exported:
+    out = Exported()
+    gradings = book.current()
+    results = [g.result for g in gradings]
+    out.files.append(write_gradebook_csv(results, out_dir / "gradebook.csv"))
+    rows = [(g.student.student, g.student.name, g.student.lms_id, g.result) for g in gradings]
+    points = max((r.max_score for r in results), default=None) or None
+    out.warnings += write_canvas_csv(rows, assignment, points, out_dir / "canvas.csv")
+    out.files.append(out_dir / "canvas.csv")
+    out.files.append(write_junit(results, out_dir / "junit.xml"))
+    for g in gradings:
+        folder = out_dir / g.student.student
+        write_gradescope(g.result, folder / "gradescope" / "results.json")
+    out.files.append(_dashboard(gradings, out_dir, settings, title))
+    return out
+
+
+def _dashboard(gradings, out_dir: Path, settings: Settings, title: str) -> Path:
+    from grader.review.flags import find_flags
+    from grader.report.dashboard import ClassRow, render_dashboard
+    from grader.fileio import atomic_write_text
+
+    rows = [ClassRow(g.student.student, g.student.name, g.result, f"{g.student.student}/report.html")
+            for g in gradings]
+    flags = find_flags({g.student.student: g.result for g in gradings},
+                       {g.student.student: g.code for g in gradings}, starter_code(settings))
+    generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    path = out_dir / "index.html"
+    atomic_write_text(path, render_dashboard(rows, flags, title=title, generated=generated))
+    return path

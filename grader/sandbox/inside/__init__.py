@@ -1,0 +1,1 @@
+"""Code that runs inside a sandbox, next to the student's: the request loop, the plain-data wire format, the zygote and the walls.  Standard library and torch only; nothing here may import ``grader``."""
