@@ -21,7 +21,13 @@ from pathlib import Path
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+# In CI a browser test that does not run is a failure: .ci/run installs Debian's chromium, and the test extra
+# installs Playwright, so either one missing there is a broken setup, not a reason to skip.
+IN_CI = bool(os.environ.get("CI"))
+if IN_CI:
+    import playwright.sync_api as sync_api
+else:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
 
 
 def _chromium() -> str | None:
@@ -32,6 +38,9 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
+if CHROMIUM is None and IN_CI:
+    pytest.fail("CI=true but no Chromium binary: .ci/run installs Debian's chromium (apt-get install chromium)",
+                pytrace=False)
 if CHROMIUM is None:
     pytest.skip("no Chromium binary: install Debian's chromium or point GRADER_CHROMIUM at one",
                 allow_module_level=True)

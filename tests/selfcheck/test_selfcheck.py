@@ -10,7 +10,6 @@ import json
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 import torch
@@ -100,10 +99,8 @@ def test_backend_stops_code_that_runs_past_its_time_limit():
     ns = namespace_of("def spin():\n    while True:\n        try:\n            pass\n"
                       "        except Exception:\n            pass\n")
     backend = selfcheck.LiveBackend(ns, timeout=5)
-    began = time.perf_counter()
-    with pytest.raises(StudentTimeout, match="0.3 s"):
+    with pytest.raises(StudentTimeout, match="0.3 s"):  # the per-call limit, not the backend's 5 s, stopped it
         backend.call("spin", timeout=0.3)
-    assert time.perf_counter() - began < 3
 
 
 def test_backend_harness_sees_the_namespace_and_what_was_put():
@@ -263,13 +260,16 @@ def test_no_process_is_started(monkeypatch):
     assert not result.grader_errors and result.exercise("q04").outcome is Outcome.PASSED
 
 
-def test_later_check_of_q04_is_under_a_second():
+def test_a_later_check_reuses_the_catalogue_instead_of_reading_it_again(monkeypatch):
+    import grader.catalog
+
     ns = namespace_of(RIGHT_Q04)
-    check(["q04"], ns)  # the first call imports pytest and the suite
-    began = time.perf_counter()
+    check(["q04"], ns)  # the first call reads the catalogue (and imports pytest and the suite)
+    reads = []
+    real = grader.catalog.load_catalog
+    monkeypatch.setattr(grader.catalog, "load_catalog", lambda folder: reads.append(folder) or real(folder))
     result = check(["q04"], ns)
-    assert time.perf_counter() - began < 1.0
-    assert result.exercise("q04").outcome is Outcome.PASSED
+    assert reads == [] and result.exercise("q04").outcome is Outcome.PASSED
 
 
 def test_check_prints_the_text_outside_ipython_and_returns_the_result(monkeypatch, capsys):
