@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def reasons(items: list[dict]) -> str:
     by: dict[str, list[dict]] = {}
     for r in items:
         for why in r["case"].details.get("review_reasons", []):
-            by.setdefault(why.split(" (")[0].split(":")[0], []).append(r)
+            by.setdefault(re.sub(r"\d+", "N", why.split(" (")[0].split(":")[0]), []).append(r)
     parts = []
     for why, part in sorted(by.items(), key=lambda kv: -len(kv[1])):
         acc, mae = _acc_mae(part)

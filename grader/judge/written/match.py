@@ -5,7 +5,8 @@ consecutive ones (``*`` ends a word prefix: ``updat*``); words of six letters or
 slip (learners write "prediciton" and "differnce"), a wrong letter only in long words ("weight" is not "height").  A match inside the reach of a negation ("not", "n't",
 "never", "no", "instead of", "rather than") is kept, but as *negated*: "it is not because the gradient is zero"
 must not earn the credit "the gradient is zero" earns, and an instructor wants to see it.  The reach of a
-negation is the rest of its clause, a few words at most; "not because ..." reaches over the whole reason.
+negation is the rest of its clause, a few words at most; "not because ..." reaches over the whole reason; a
+negation inside the matched words ("it is not RMSE") or just after them ("the names do not give") denies it too.
 Phrases that carry their own negation ("not the whole dataset", "no copy") are never counted as negated.
 """
 from __future__ import annotations
@@ -17,7 +18,8 @@ from grader.judge.written.model import Concept
 from grader.judge.written.text import Words
 
 GAP = 2  # other words allowed between consecutive words of a phrase
-REACH = 5  # words a negation reaches within its clause
+REACH = 8  # words a negation reaches within its clause
+AFTER = 2  # "the folder names do not give ...": a negation just after the matched words denies them too
 NEGATIONS = {"not", "no", "never", "nor", "neither", "cannot", "nothing", "none", "isnt", "dont", "doesnt"}
 NOT_NEGATIONS = {("no", "matter"), ("not", "only"), ("no", "doubt")}
 PAIRS = {("instead", "of"), ("rather", "than")}
@@ -70,6 +72,8 @@ def negated_spans(words: Words) -> list[bool]:
         pair = i + 1 < len(w) and (word, w[i + 1]) in PAIRS
         if not (is_negation(word) or pair) or (i + 1 < len(w) and (word, w[i + 1]) in NOT_NEGATIONS):
             continue
+        if i and w[i - 1] == "or":  # "whether it fires or not" denies nothing
+            continue
         start = i + (2 if pair else 1)
         wide = start < len(w) and w[start] in BECAUSE  # "not because ...": the whole reason is denied
         reach = 15 if wide else REACH
@@ -106,6 +110,15 @@ def phrase_spans(phrase: list[str], words: Words) -> list[tuple[int, int]]:
     return spans
 
 
+def _denied(start: int, end: int, words: Words, negated: list[bool]) -> bool:
+    """A negation reaches the match, sits inside it ("it is not rmse"), or follows it closely in its clause."""
+    w = words.words
+    if negated[start] or any(is_negation(t) for t in w[start:end + 1]):
+        return True
+    after = range(end + 1, min(len(w), end + 1 + AFTER))
+    return any(is_negation(w[j]) and w[j - 1] != "or" for j in after if words.clause[j] == words.clause[end])
+
+
 def find(concept: Concept, words: Words, negated: list[bool]) -> list[Hit]:
     """All matches of the concept's phrases; each says whether a negation reaches it."""
     hits = []
@@ -113,7 +126,7 @@ def find(concept: Concept, words: Words, negated: list[bool]) -> list[Hit]:
         own = _carries_negation(phrase)
         for start, end in phrase_spans(phrase, words):
             hits.append(Hit(concept, start, end, " ".join(words.words[start:end + 1]),
-                            negated[start] and not own))
+                            not own and _denied(start, end, words, negated)))
     return hits
 
 

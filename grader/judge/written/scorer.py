@@ -58,15 +58,20 @@ def score(text: str | None, rubric: Rubric, prompt: str = "", others: Mapping[st
     negated = negated_spans(toks)
     found: dict[str, Hit] = {}
     denied: dict[str, Hit] = {}
+    every: list[Hit] = []
     for concept in rubric.concepts:
-        plain, no = best(find(concept, toks, negated))
+        hits = find(concept, toks, negated)
+        every += hits
+        plain, no = best(hits)
         if plain:
             found[concept.key] = plain
         elif no:
             denied[concept.key] = no
     wrong: list[Hit] = []
     for mis in rubric.misconceptions:
-        plain, _ = best(find(mis, toks, negated))
+        hits = find(mis, toks, negated)
+        every += hits
+        plain, _ = best(hits)
         if plain:
             wrong.append(plain)
     fraction = rubric.scale(set(found))
@@ -79,7 +84,7 @@ def score(text: str | None, rubric: Rubric, prompt: str = "", others: Mapping[st
     if signals.copied_prompt(said, words(prompt)):
         reasons.append("mostly repeats the question")
         fraction = 0.0
-    if signals.salad(said):
+    if signals.salad(said, body):
         reasons.append("a list of words rather than sentences")
         fraction = min(fraction, 0.5)
     twins = signals.duplicates(said, others, exercise)
@@ -93,8 +98,11 @@ def score(text: str | None, rubric: Rubric, prompt: str = "", others: Mapping[st
         reasons.append("a key idea appears only negated")
     if wrong and found:
         reasons.append("mixes right ideas with a misconception")
-    if n > rubric.max_words:
-        reasons.append(f"long ({n} words): a wrong claim may hide in it")
+    unchecked, sentences = signals.unchecked_sentences(toks, every)
+    if fraction == 1.0 and unchecked and sentences > signals.ASKED_SENTENCES:  # full marks: nobody else looks
+        reasons.append(f"longer than asked, and {unchecked} of its sentences say something the rubric cannot check")
+    if not found and not wrong and n >= signals.SUBSTANTIAL and not reasons:
+        reasons.append(f"no key idea recognised in {n} words: it may say it in words the rubric does not know")
 
     case.score = round(fraction, 4)
     case.needs_review = bool(reasons)

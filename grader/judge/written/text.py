@@ -21,7 +21,7 @@ TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.!?;:](?=\s|$)|[,()\n]")
 SENTENCE_END = {".", "!", "?", ";", ":"}
 CLAUSE_END = SENTENCE_END | {",", "(", ")", "\n"}  # a line break is a clause end: lines are often hard-wrapped
 CLAUSE_WORDS = {"but", "because", "so", "although", "though", "however", "whereas", "while", "since", "which",
-                "then", "otherwise", "thus", "therefore", "hence", "instead", "whilst"}
+                "then", "otherwise", "thus", "therefore", "hence", "instead", "whilst", "and"}
 
 
 @dataclass
@@ -29,8 +29,13 @@ class Words:
     """The answer's words in order, and for each the number of its sentence and of its clause."""
 
     words: list[str]
-    sentence: list[int]
+    sentence: list[int]  # ends at . ! ? ; : and blank lines (a phrase never spans two)
     clause: list[int]
+    period: list[int] = None  # ends at . ! ? and blank lines only: the "sentences" a prompt asks for
+
+    def __post_init__(self):
+        if self.period is None:
+            self.period = list(self.sentence)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -89,11 +94,13 @@ def tokenise(text: str) -> Words:
     words: list[str] = []
     sentence: list[int] = []
     clause: list[int] = []
-    s = c = 0
+    period: list[int] = []
+    s = c = p = 0
     for match in TOKEN.finditer(normalise(text)):
         token = match.group()
         if token in SENTENCE_END:
             s, c = s + 1, c + 1
+            p += token in ".!?"
         elif token in CLAUSE_END:
             c += 1
         else:
@@ -102,7 +109,8 @@ def tokenise(text: str) -> Words:
             words.append(token)
             sentence.append(s)
             clause.append(c)
-    return Words(words, sentence, clause)
+            period.append(p)
+    return Words(words, sentence, clause, period)
 
 
 def words(text: str) -> list[str]:
