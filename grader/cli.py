@@ -94,7 +94,8 @@ PYTHON_HELP = ("Run student code with this interpreter (e.g. an environment with
 @click.option("--verbose", "-v", is_flag=True, help="Show every case, with expected and actual values.")
 @click.option("--timeout", type=float, help="Seconds allowed per notebook cell or test.")
 @click.option("--exercises", "exercises_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="The exercises folder of a student bundle (default: the grader's own).")
+              help="The exercises folder (default: the bundle's exercises/ next to the notebook or here, else "
+                   "the grader's own).")
 @click.option("--junit", "junit_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the results as JUnit XML (for CI test reports).")
 @click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -105,16 +106,34 @@ PYTHON_HELP = ("Run student code with this interpreter (e.g. an environment with
 def check(path, exercise, as_json, verbose, timeout, exercises_dir, junit_file, html_file, min_score, python):
     """Run the public tests on your notebook or .py file.
 
-    Exit status 0 when every public test passes (or, with --min-score, when the score reaches it), 1 otherwise.
+    Exit status 0 when every public test passes (or, with --min-score, when the score reaches it), 1 when some
+    do not, 2 for a mistake in the command (a file that is not there, a bad option), 3 when the file cannot be
+    read as a notebook or .py file.
     """
     from grader.fileio import atomic_write_text
     from grader.grading.grade import grade
     from grader.judge import scoring
     from grader.report import render_html, render_terminal, to_json, write_junit
 
+    from grader.config import student_exercises
+    from grader.intake.submission import load
+
+    if not path.exists():
+        _stop(2, f"{path} does not exist: check the name and the folder you are in"
+                 + _nearby_notebooks(path))
+    if path.is_dir():
+        _stop(2, f"{path} is a folder: name the notebook or .py file in it, e.g. {path / 'workbook.ipynb'}")
     bar = _min_score(min_score)
     python = _python(python)
+    try:
+        exercises_dir = student_exercises(exercises_dir, near=path.resolve().parent)
+    except ConfigError as exc:
+        _stop(2, str(exc))
     settings = _settings(timeout=timeout, exercises_dir=exercises_dir)
+    unreadable = load(path).load_error
+    if unreadable:
+        _stop(3, f"{path} cannot be read: {unreadable}. Open it in Jupyter, check that it runs, save it, and "
+                 "check again")
     _warn_isolation()
     try:
         result = grade(path, settings, mode="check", exercise_ids=_exercise_ids(exercise), python=python)
@@ -133,6 +152,18 @@ def check(path, exercise, as_json, verbose, timeout, exercises_dir, junit_file, 
             click.secho(f"score {share:.1%} {verdict} the required {bar:.1%}", fg="green" if passed else "red",
                         err=True)
     sys.exit(0 if passed else 1)
+
+
+def _stop(status: int, message: str):
+    """One mistake, one line: what is wrong and what to do, with its own exit status."""
+    click.secho(f"grader: {message}", fg="red", err=True)
+    sys.exit(status)
+
+
+def _nearby_notebooks(path: Path) -> str:
+    folder = path.parent if str(path.parent) else Path(".")
+    found = sorted(p.name for p in folder.glob("*.ipynb"))[:3] if folder.is_dir() else []
+    return f" (here: {', '.join(found)})" if found else ""
 
 
 @main.command("grade")
@@ -384,19 +415,24 @@ def validate_cmd(seeds, quick, device, jobs):
 
 @main.command("release")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False))
-def release_cmd(out_dir):
+@click.option("--install", default=None, metavar="SPEC",
+              help="What students pip install to get the grader (a package spec or git URL). Default: the "
+                   "grader's own wheel, built into the bundle's wheels/ folder.")
+def release_cmd(out_dir, install):
     """Build the student bundle: workbook, prompts, starters, public tests and a README on self-checking."""
-    from grader.course.release import build, leaks
+    from grader.course.release import ReleaseError, build, leaks
 
     settings = _settings()
     try:
-        bundle = build(settings, out_dir)
-    except FileExistsError as exc:
+        bundle = build(settings, out_dir, install)
+    except (FileExistsError, ReleaseError) as exc:
         raise click.UsageError(str(exc)) from None
     found = leaks(bundle, settings.solutions_dir, settings.exercises_dir)
     if found:
         raise click.ClickException("the bundle would leak instructor material:\n  " + "\n  ".join(found))
     click.echo(f"student bundle written to {bundle}")
+    click.echo(f"next: give students the folder (or push it as a repository template); they follow "
+               f"{bundle / 'README.md'}, and can try it first with: cd {bundle} && grader check workbook.ipynb")
 
 
 @main.command("build")

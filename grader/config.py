@@ -56,6 +56,8 @@ class Limits:
     tmp_mb: int = 256  # size of the sandbox's private writable directory
     threads: int = 1  # torch intra-op threads inside the sandbox
     gpu_memory_mb: int = 8192  # GPU memory of the whole sandbox, on CUDA
+    exercise_budget: float = 4.0  # an exercise's checks together: this many times their longest request limit
+    submission_seconds: float = 1800.0  # the whole submission, notebook and every exercise's checks together
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,27 @@ def load_settings(*, pyproject: Path | None = None, solutions_dir: str | Path | 
     if exercises:
         settings = dataclasses.replace(settings, exercises_dir=Path(exercises).expanduser().resolve())
     return settings
+
+
+def _holds_exercises(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.glob("*/exercise.toml"))
+
+
+def student_exercises(given: str | Path | None = None, near: Path | None = None) -> Path:
+    """The exercises folder a student's check uses: *given*, else ``$GRADER_EXERCISES``, else the bundle's
+    ``exercises/`` next to the notebook (*near*) or in the current folder, else the grader's own (a source
+    checkout).  A grader installed from a wheel has no exercises of its own, so then it must be the bundle's."""
+    if given is not None:
+        return Path(given).expanduser().resolve()
+    if os.environ.get("GRADER_EXERCISES"):
+        return Path(os.environ["GRADER_EXERCISES"]).expanduser().resolve()
+    for folder in ([near / "exercises"] if near is not None else []) + [Path.cwd() / "exercises",
+                                                                        REPO_ROOT / "exercises"]:
+        if _holds_exercises(folder):
+            return folder.resolve()
+    raise ConfigError("no exercises folder found: run this from the folder of your student bundle (the one with "
+                      "workbook.ipynb and exercises/), or name it with --exercises DIR (in a notebook: "
+                      "check(..., exercises=\"path/to/exercises\"))")
 
 
 # What a GPU's kernel driver puts on a Linux machine (NVIDIA's, and AMD's for ROCm builds of torch).

@@ -33,6 +33,21 @@ def test_check_exit_status_follows_the_public_tests(cli, make_script):
     assert failed.exit_code == 1 and "q04" in failed.output
 
 
+def test_one_mistake_in_the_check_command_is_one_line_with_its_own_exit_status(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "workbook.ipynb").write_text('{"cells": [')  # cut off mid-save
+    typo = cli("check", "workbok.ipynb")
+    assert typo.exit_code == 2
+    assert typo.output.strip().splitlines() == [
+        "grader: workbok.ipynb does not exist: check the name and the folder you are in (here: workbook.ipynb)"]
+    corrupt = cli("check", "workbook.ipynb")
+    assert corrupt.exit_code == 3 and len(corrupt.output.strip().splitlines()) == 1
+    assert corrupt.output.startswith("grader: workbook.ipynb cannot be read: the notebook is not valid JSON")
+    assert "Open it in Jupyter" in corrupt.output
+    folder = cli("check", tmp_path)
+    assert folder.exit_code == 2 and "is a folder" in folder.output and len(folder.output.strip().splitlines()) == 1
+
+
 def test_check_min_score_sets_the_bar_for_ci(cli, make_script, tmp_path):
     unexplained = make_script(RIGHT)  # code right, written answer missing: 2 of 3 points
     assert cli("check", unexplained, "-e", "q04").exit_code == 1

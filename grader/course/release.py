@@ -7,11 +7,14 @@ any text of theirs.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 from grader import __version__
 from grader.catalog import load_catalog
-from grader.config import Settings, tomllib
+from grader.config import REPO_ROOT, Settings, tomllib
 
 PUBLIC_FILES = ("exercise.toml", "prompt.md", "starter.py", "test_public.py", "harness.py")
 
@@ -22,17 +25,18 @@ for an explanation, an answer cell (keep the first line of each cell: it tells t
 
 ## Check your work
 
-Install the grader once, from where your instructor publishes it (a package index, a git URL or a folder; it is
-`mnist-grader` version {version}). On a CPU-only machine install the CPU build of torch first:
+Install the grader once (it is `mnist-grader` version {version}), in a virtual environment if you like. On a
+CPU-only machine install the CPU build of torch first:
 
-    pip install torch==2.13.0                  # or your own torch build
-    pip install <the grader your instructor gives you>
+    python3 -m venv .venv && . .venv/bin/activate     # optional: a fresh environment
+    pip install torch==2.13.0                          # or your own torch build
+    pip install {install}
 
 Then, from this folder:
 
-    grader check workbook.ipynb --exercises exercises            # every exercise
-    grader check workbook.ipynb --exercises exercises -e q04     # one exercise
-    grader check workbook.ipynb --exercises exercises -v         # with expected and actual values
+    grader check workbook.ipynb            # every exercise
+    grader check workbook.ipynb -e q04     # one exercise
+    grader check workbook.ipynb -v         # with expected and actual values
 
 Or check from inside the notebook, with the feedback shown under the cell (it finds `exercises/` next to the
 workbook; save the notebook first so written answers count):
@@ -51,10 +55,10 @@ same command works in CI.
 `.github/workflows/check.yml` runs the same check on GitHub for every push and pull request, and keeps the HTML
 report (and a JUnit file) as an artifact named `grader-report`. Two optional repository variables (Settings →
 Secrets and variables → Actions → Variables) tune it: `GRADER_PACKAGE`, what `pip install` gets the grader from
-(default `mnist-grader=={version}`), and `MIN_SCORE`, the share of points the build needs (default `100%`; e.g.
+(default `{install}`), and `MIN_SCORE`, the share of points the build needs (default `100%`; e.g.
 `80%` or `0.8`). Locally, the same options work:
 
-    grader check workbook.ipynb --exercises exercises --min-score 80% --html report.html --junit junit.xml
+    grader check workbook.ipynb --min-score 80% --html report.html --junit junit.xml
 """
 
 WORKFLOW = """# Runs the public tests on every push and pull request; the report is kept as an artifact.
@@ -79,7 +83,7 @@ jobs:
           python-version: "3.11"
       - name: Install torch (CPU build) and the grader
         env:
-          GRADER_PACKAGE: ${{{{ vars.GRADER_PACKAGE || 'mnist-grader=={version}' }}}}
+          GRADER_PACKAGE: ${{{{ vars.GRADER_PACKAGE || '{install}' }}}}
         run: |
           python -m pip install --upgrade pip
           pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
@@ -88,7 +92,7 @@ jobs:
         env:
           MIN_SCORE: ${{{{ vars.MIN_SCORE || '100%' }}}}
         run: >-
-          grader check workbook.ipynb --exercises exercises
+          grader check workbook.ipynb
           --junit reports/junit.xml --html reports/report.html --min-score "$MIN_SCORE"
       - name: Keep the report
         if: always()
@@ -100,8 +104,11 @@ jobs:
 """
 
 
-def build(settings: Settings, out_dir: Path) -> Path:
-    """Write the bundle to *out_dir* (replacing an earlier bundle there) and return it."""
+def build(settings: Settings, out_dir: Path, install: str | None = None) -> Path:
+    """Write the bundle to *out_dir* (replacing an earlier bundle there) and return it.
+
+    Students install the grader with *install* (what ``pip install`` takes: a package spec, a git URL); without
+    one, the grader's own wheel is built into ``wheels/`` of the bundle, so the bundle works as shipped."""
     if out_dir.exists():
         if not (out_dir / "workbook.ipynb").is_file():
             raise FileExistsError(f"{out_dir} exists and is not a student bundle; choose another folder")
@@ -115,11 +122,30 @@ def build(settings: Settings, out_dir: Path) -> Path:
             if (ex.folder / name).is_file():
                 shutil.copy2(ex.folder / name, target / name)
     shutil.copy2(settings.exercises_dir / "workbook.ipynb", out_dir / "workbook.ipynb")
-    (out_dir / "README.md").write_text(README.format(version=__version__), encoding="utf-8")
+    install = install or f"wheels/{build_wheel(out_dir / 'wheels').name}"
+    (out_dir / "README.md").write_text(README.format(version=__version__, install=install), encoding="utf-8")
     workflows = out_dir / ".github" / "workflows"
     workflows.mkdir(parents=True)
-    (workflows / "check.yml").write_text(WORKFLOW.format(version=__version__), encoding="utf-8")
+    (workflows / "check.yml").write_text(WORKFLOW.format(version=__version__, install=install), encoding="utf-8")
     return out_dir
+
+
+class ReleaseError(RuntimeError):
+    """The bundle cannot be made as asked (no wheel can be built here and no install line was given)."""
+
+
+def build_wheel(folder: Path) -> Path:
+    """The grader's wheel, built from its source into *folder* (it holds the engine only: no solutions)."""
+    if not (REPO_ROOT / "pyproject.toml").is_file():
+        raise ReleaseError("this grader was installed from a wheel, so it cannot build one: give students an install "
+                           "line with --install (e.g. --install \"mnist-grader==0.1.0\" or a git URL)")
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                           "-w", str(folder), str(REPO_ROOT)], capture_output=True, text=True)
+    wheels = sorted(folder.glob("mnist_grader-*.whl"))
+    if done.returncode != 0 or not wheels:
+        raise ReleaseError(f"building the grader's wheel failed: {(done.stderr or done.stdout).strip()[-500:]}")
+    return wheels[-1]
 
 
 def secrets(solutions_dir: Path, exercises_dir: Path) -> list[tuple[str, str]]:
@@ -151,7 +177,14 @@ def secrets(solutions_dir: Path, exercises_dir: Path) -> list[tuple[str, str]]:
 
 def leaks(bundle: Path, solutions_dir: Path, exercises_dir: Path) -> list[str]:
     """Secrets whose text appears in any file of the bundle (should always be empty)."""
-    texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in bundle.rglob("*") if p.is_file()}
+    texts = {}
+    for p in bundle.rglob("*"):
+        if p.suffix == ".whl":  # the grader's wheel: every file inside it, as text
+            with zipfile.ZipFile(p) as wheel:
+                for name in wheel.namelist():
+                    texts[p / name] = wheel.read(name).decode("utf-8", errors="replace")
+        elif p.is_file():
+            texts[p] = p.read_text(encoding="utf-8", errors="replace")
     out = []
     for where, secret in secrets(solutions_dir, exercises_dir):
         for path, text in texts.items():

@@ -98,11 +98,16 @@ def check(*ids: str, exercises=None, notebook=None, device: str | None = None, t
     """
     from grader.config import load_settings, resolve_device
 
+    from grader.config import ConfigError
+
     settings = load_settings()
     namespace, shell = _namespace()
-    result = CheckResult(run_check(ids, namespace=namespace, exercises_dir=exercises, notebook=notebook,
-                                   device=resolve_device(device or settings.device),
-                                   timeout=timeout or settings.limits.timeout))
+    try:
+        result = CheckResult(run_check(ids, namespace=namespace, exercises_dir=exercises, notebook=notebook,
+                                       device=resolve_device(device or settings.device),
+                                       timeout=timeout or settings.limits.timeout))
+    except (ConfigError, FileNotFoundError) as exc:  # a setup problem: one clear line, not a traceback
+        result = CheckResult(_problem(str(exc)))
     if show:
         if shell is not None:
             from IPython.display import display
@@ -112,3 +117,12 @@ def check(*ids: str, exercises=None, notebook=None, device: str | None = None, t
         else:
             print(result.text())
     return result
+
+
+def _problem(message: str):
+    """A result that holds only what stopped the check from running, so it shows as one line."""
+    from grader import __version__
+    from grader.results import SubmissionResult
+
+    return SubmissionResult(submission="this notebook", path="", sha256="", score=0.0, max_score=0.0,
+                            grader_errors=[message], grader_version=__version__, mode="check")

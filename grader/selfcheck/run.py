@@ -30,16 +30,9 @@ def _namespace() -> tuple[dict, object | None]:
 
 
 def _exercises_dir(given) -> Path:
-    from grader.config import load_settings
+    from grader.config import student_exercises
 
-    if given is not None:
-        return Path(given).expanduser().resolve()
-    if os.environ.get("GRADER_EXERCISES"):
-        return load_settings().exercises_dir
-    here = Path.cwd() / "exercises"  # a student bundle: workbook.ipynb next to exercises/
-    if here.is_dir() and any(here.glob("*/exercise.toml")):
-        return here.resolve()
-    return load_settings().exercises_dir
+    return student_exercises(given)
 
 
 def _catalog(folder: Path):

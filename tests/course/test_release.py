@@ -81,7 +81,8 @@ def test_the_workflow_runs_the_check_it_promises(bundle, tmp_path, monkeypatch):
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["if"] == "always()" and upload["with"]["path"] == "reports/"
     install = next(s for s in steps if "pip install" in s.get("run", ""))
-    assert "torch==2.13.0" in install["run"] and "mnist-grader==" in install["env"]["GRADER_PACKAGE"]
+    wheel = install["env"]["GRADER_PACKAGE"].split("'")[1]
+    assert "torch==2.13.0" in install["run"] and (bundle / wheel).is_file()  # the bundle ships what it installs
     check = next(s for s in steps if s.get("run", "").startswith("grader check"))
     assert check["env"]["MIN_SCORE"] == "${{ vars.MIN_SCORE || '100%' }}"
     argv = shlex.split(check["run"].replace("$MIN_SCORE", "100%"))
@@ -91,3 +92,48 @@ def test_the_workflow_runs_the_check_it_promises(bundle, tmp_path, monkeypatch):
     assert (bundle / "reports" / "report.html").read_text().lower().startswith("<!doctype html>")
     assert "<testsuites" in (bundle / "reports" / "junit.xml").read_text()
     assert "is below the required 100.0%" in done.output
+
+
+def test_an_install_line_given_at_release_replaces_the_shipped_wheel(tmp_path):
+    bundle = build(load_settings(), tmp_path / "bundle", install="mnist-grader==0.1.0")
+    assert not (bundle / "wheels").exists()
+    assert "pip install mnist-grader==0.1.0" in (bundle / "README.md").read_text()
+    assert "'mnist-grader==0.1.0'" in (bundle / ".github" / "workflows" / "check.yml").read_text()
+
+
+@pytest.mark.timeout(900)
+def test_a_student_with_only_the_bundle_can_check_in_a_fresh_environment(bundle, tmp_path):
+    """The bundle README's steps and the workflow's, as a student would run them: a new virtual environment,
+    torch, the grader from the bundle, then ``grader check`` from the bundle's folder (no source checkout)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    import yaml
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    steps = yaml.safe_load((bundle / ".github" / "workflows" / "check.yml").read_text())["jobs"]["check"]["steps"]
+    install = next(s for s in steps if "pip install" in s.get("run", ""))
+    package = re.search(r"'([^']+)'", install["env"]["GRADER_PACKAGE"]).group(1)
+    script = install["run"].replace(" --index-url https://download.pytorch.org/whl/cpu", "")  # the local mirror
+    check = next(s for s in steps if s.get("run", "").startswith("grader check"))
+    script += "\nset +e\n" + check["run"].replace("$MIN_SCORE", "100%").replace("\n", " ") + " -e q04,q09\necho status=$?\n"
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "GRADER_PACKAGE": package,
+           "VIRTUAL_ENV": str(venv), "PYTHONPATH": ""}
+    env.pop("GRADER_EXERCISES", None)
+    script = script.replace("python -m pip install --upgrade pip\n", "")  # the pip the venv has is enough here
+    done = subprocess.run(["bash", "-c", "set -e\n" + script], cwd=bundle, env=env, capture_output=True, text=True)
+    output = done.stdout + done.stderr
+    assert "status=1" in output, output[-3000:]  # the untouched starter does not pass: the build fails
+    assert "q04" in output and "q09" in output and "Traceback" not in output
+    assert "is below the required 100.0%" in output
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import grader; print(grader.__file__)"],
+                           capture_output=True, text=True, env=env, cwd=bundle).stdout
+    assert str(venv) in where  # the bundle's wheel, not this checkout
+    notebook = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import os; os.chdir(os.environ['HOME']); from grader import check; "
+         "r = check('q04', exercises=os.environ['BUNDLE'] + '/exercises', show=False); print('score', r.score, r.max_score)"],
+        capture_output=True, text=True, env={**env, "HOME": str(tmp_path), "BUNDLE": str(bundle)})
+    assert "score 0.0 2.0" in notebook.stdout, notebook.stdout + notebook.stderr
