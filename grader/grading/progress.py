@@ -82,7 +82,7 @@ class Progress:
         eta = self.eta()
         tail = f"ETA {clock(eta)}" if eta is not None and self.done < self.total else \
             f"elapsed {clock(time.monotonic() - self.began)}"
-        fails = f" · {self.failed} need a look" if self.failed else ""
+        fails = f" · {self.failed} {'needs' if self.failed == 1 else 'need'} a look" if self.failed else ""
         return f"[{'#' * filled}{'.' * (WIDTH - filled)}] {self.done}/{self.total} {100 * share:3.0f}% {tail}{fails}"
 
     def finish(self) -> None:

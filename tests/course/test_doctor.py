@@ -48,3 +48,13 @@ def test_cli_json_and_require(monkeypatch):
     assert done.exit_code == 1
     assert "isolation here is process, weaker than the required landlock" in done.output
     assert runner.invoke(main, ["doctor", "--quick", "--require", "process"]).exit_code == 0
+
+
+def test_a_layer_measured_faster_than_no_layer_shows_no_negative_cost():
+    from grader.course.doctor import Check, Diagnosis, Startup
+
+    diagnosis = Diagnosis([Check("platform", OK, "Linux")], isolation.NAMESPACES, "namespaces",
+                          startup=[Startup(isolation.NAMESPACES, 0.980, 0.051), Startup(isolation.PROCESS, 1.000, 0.050)])
+    text = "\n".join(line for _, line in render(diagnosis))
+    assert "-0." not in text
+    assert "none measurable / +0.001 s" in text
