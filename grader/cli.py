@@ -263,7 +263,8 @@ def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, for
     if graded:
         click.echo(summary_table([g.result for g in graded], [g.report for g in graded]))
     per = batch.seconds / len(graded) if graded else 0.0
-    click.echo(f"graded {len(graded)}, skipped {len(batch.skipped)} (unchanged), {progress.failed} need a look; "
+    look = f"{progress.failed} {'needs' if progress.failed == 1 else 'need'} a look"
+    click.echo(f"graded {len(graded)}, skipped {len(batch.skipped)} (unchanged), {look}; "
                f"{batch.seconds:.1f} s ({per:.2f} s per submission)")
     click.echo(f"gradebook: {batch.gradebook}  dashboard: {out_dir / 'index.html'}")
 
@@ -405,7 +406,9 @@ def validate_cmd(seeds, quick, device, jobs):
     problems = validate(settings, seeds=0 if quick else seeds, run_grading=not quick, jobs=jobs or default_jobs(),
                         progress=lambda line: click.echo(line, err=True))
     if not problems:
-        click.echo("the exercise set is sound")
+        click.echo("static checks passed (folders complete, nothing students get imports solutions); run without "
+                   "--quick to also grade the references, starters and known-wrong answers"
+                   if quick else "the exercise set is sound")
         return
     click.echo(f"{'check':22} {'exercise':9} problem")
     for p in problems:

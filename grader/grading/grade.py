@@ -140,7 +140,7 @@ def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, ses
     if worst:
         scoring.blame_failed_cell(runnable, Outcome.TIMEOUT if worst.status is CellStatus.TIMEOUT else Outcome.ERROR,
                                   _cell_line(worst))
-    written = _written_case(ex, sub.answers.get(ex.id), solutions) if ex.written else None
+    written = _written_case(ex, sub.answers, solutions) if ex.written else None
     feedback = [_cell_line(r) for r in sorted(session.cells.values(), key=lambda r: r.index)
                 if r.exercise == ex.id and r.status is not CellStatus.OK]
     return scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts)
@@ -169,11 +169,13 @@ def _choice_case(ex: Exercise, value, solutions: Path | None) -> CaseResult:
     return choice.score(value, ex.choice, choice.load_key(solutions / ex.id / "key.toml"))
 
 
-def _written_case(ex: Exercise, text: str | None, solutions: Path | None) -> CaseResult:
+def _written_case(ex: Exercise, answers: dict[str, str], solutions: Path | None) -> CaseResult:
+    """``answers`` are all of the submission's written answers: one text pasted into many cells shows only so."""
+    text = answers.get(ex.id)
     if solutions is None:
         return rubric.check_present(text)
     prompt = ex.written["prompt"] + "\n" + (ex.folder / "prompt.md").read_text(encoding="utf-8")
-    return rubric.score(text, rubric.load_rubric(solutions / ex.id / "rubric.toml"), prompt)
+    return rubric.score(text, rubric.load_rubric(solutions / ex.id / "rubric.toml"), prompt, answers, ex.id)
 
 
 def _worst_cell(session: Session, exercise_id: str):
