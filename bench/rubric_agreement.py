@@ -116,6 +116,15 @@ def summary(items: list[dict]) -> str:
             f"{(1 - fa) / (1 - ua) if ua < 1 else float('inf'):.2f}, MAE {fm / um if um else float('inf'):.2f}")
 
 
+def confusion(items: list[dict]) -> str:
+    """Instructor's label against the machine's score (rounded to 0 / 0.5 / 1): where the misses are."""
+    cells = {}
+    for r in items:
+        m = min((0.0, 0.5, 1.0), key=lambda v: abs(v - r["machine"]))
+        cells[(r["human"], m)] = cells.get((r["human"], m), 0) + 1
+    return "  ".join(f"{h:g}->{m:g}: {cells.get((h, m), 0)}" for h in (0, 0.5, 1) for m in (0, 0.5, 1) if h != m)
+
+
 def reasons(items: list[dict]) -> str:
     """Why answers were flagged: per reason, how many, and how often the score was still right."""
     by: dict[str, list[dict]] = {}
@@ -174,9 +183,78 @@ def show(items: list[dict]) -> None:
                   f"{r['text'][:400]}\n  > " + c.message.replace("\n", "\n  > "))
 
 
+def _wordllama():
+    """wordllama's 256-dimension static embeddings, loaded from its own wheel (its loader looks for the tokenizer
+    in a folder the wheel does not have and then tries the network, so the two files are opened directly)."""
+    import wordllama
+    from safetensors import safe_open
+    from tokenizers import Tokenizer
+    from wordllama.inference import WordLlamaInference
+
+    root = Path(wordllama.__file__).parent
+    with safe_open(str(root / "weights" / "l2_supercat_256.safetensors"), framework="np", device="cpu") as f:
+        table = f.get_tensor("embedding.weight")
+    return WordLlamaInference(table, Tokenizer.from_file(str(root / "tokenizers" / "l2_supercat_tokenizer_config.json")))
+
+
+def semantic(grader: Grader, rows: list[dict]) -> None:
+    """One offline semantic signal next to the rubric, kept only if it helps the held-out learners.
+
+    Two uses are tried, each with its threshold chosen on the tune learners only: *rescue* (the rubric found
+    nothing but the answer is close to the reference answer: half the points, flagged) and *off-topic* (the rubric
+    passes an answer that is closer to another question's reference answer than to its own: flagged).
+    """
+    import resource
+    import time
+
+    from grader.judge.written.text import prose
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    began = time.perf_counter()
+    try:
+        model = _wordllama()
+    except ImportError as exc:
+        print(f"semantic signal: wordllama is not installed ({exc}); left out")
+        return
+    loaded = time.perf_counter() - began
+    ids = sorted(grader.exercises)
+    refs = model.embed([(grader.solutions / i / "answer.md").read_text(encoding="utf-8") for i in ids], norm=True)
+    began = time.perf_counter()
+    for r in rows:
+        body = prose(r["text"])[0] or " "
+        sims = refs @ model.embed([body], norm=True)[0]
+        r["sim"], r["nearest"] = float(sims[ids.index(r["id"])]), ids[int(sims.argmax())]
+    per_answer = (time.perf_counter() - began) / len(rows) * 1000
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+
+    def rescue(r, t):
+        found = r["case"].details.get("concepts_found")
+        return dict(r, machine=0.5, review=True) if r["machine"] == 0 and found == [] and r["sim"] >= t else r
+
+    def offtopic(r, t):
+        return dict(r, review=True) if r["machine"] >= 0.5 and r["nearest"] != r["id"] and r["sim"] < t else r
+
+    tune = [r for r in rows if r["split"] == "tune"]
+    held = [r for r in rows if r["split"] == "heldout"]
+    grid = [x / 100 for x in range(20, 90, 2)]
+    print(f"semantic signal: wordllama {getattr(sys.modules.get('wordllama'), '__version__', '')} static embeddings "
+          f"(MIT, 19 MB wheel, 16 MB model; plus tokenizers and huggingface-hub): load {loaded:.2f} s, "
+          f"+{grown:.0f} MB resident, {per_answer:.2f} ms per answer")
+    print(f"  held-out, rubric alone      {summary(held)}")
+    for name, use in (("rescue", rescue), ("off-topic", offtopic)):
+        t = max(grid, key=lambda t: (_acc_mae([use(r, t) for r in tune])[0],
+                                     -_acc_mae([use(r, t) for r in tune])[1],
+                                     -sum(use(r, t)["review"] for r in tune)))
+        print(f"  held-out, with {name:9} (threshold {t:.2f}, best on tune) {summary([use(r, t) for r in held])}")
+    zeros = sorted(r["sim"] for r in tune if r["human"] == 0)
+    t = zeros[int(0.75 * len(zeros))]  # the rubric is near-perfect on tune, so also a prior: 3 in 4 true zeros below
+    print(f"  held-out, with rescue    (threshold {t:.2f}, above 3/4 of tune's zeros) "
+          f"{summary([rescue(r, t) for r in held])}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", choices=["tune", "heldout", "own", "probes"], help="list the disagreements")
+    parser.add_argument("--semantic", action="store_true", help="evaluate the semantic signal (needs wordllama)")
     parser.add_argument("--by-question", action="store_true", help="MAE per question on the tune learners")
     parser.add_argument("--question", "-q", help="with --show: only this exercise id")
     parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
@@ -191,6 +269,7 @@ def main() -> None:
         for split in ("tune", "heldout"):
             print(f"  {split:7} {summary([r for r in rows if r['split'] == split])}")
             print(f"{'':9}flagged because: {reasons([r for r in rows if r['split'] == split])}")
+            print(f"{'':9}instructor->machine: {confusion([r for r in rows if r['split'] == split])}")
         if args.by_question:
             tune = [r for r in rows if r["split"] == "tune"]
             for q in sorted({r["id"] for r in tune}):
@@ -198,6 +277,8 @@ def main() -> None:
                 acc, mae = _acc_mae(part)
                 print(f"    {q} n={len(part):2d} accuracy {acc:.2f} MAE {mae:.2f} "
                       f"review {sum(r['review'] for r in part)}")
+        if args.semantic:
+            semantic(grader, rows)
         if args.show in ("tune", "heldout"):
             show([r for r in rows if r["split"] == args.show and args.question in (None, r["id"])])
     else:

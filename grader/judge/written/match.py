@@ -74,6 +74,8 @@ def negated_spans(words: Words) -> list[bool]:
             continue
         if i and w[i - 1] == "or":  # "whether it fires or not" denies nothing
             continue
+        if i + 1 < len(w) and w[i + 1] in ("as", "so") and not pair:  # "not as noisy as": a comparison
+            continue
         start = i + (2 if pair else 1)
         wide = start < len(w) and w[start] in BECAUSE  # "not because ...": the whole reason is denied
         reach = 15 if wide else REACH
@@ -92,13 +94,16 @@ def _carries_negation(phrase: list[str]) -> bool:
 def phrase_spans(phrase: list[str], words: Words) -> list[tuple[int, int]]:
     """Every (start, end) where the phrase's words occur in order within one sentence, GAP words apart at most."""
     w = words.words
+    gap = GAP
+    if phrase[0] == "=":  # side by side
+        phrase, gap = phrase[1:], 0
     first = phrase[0]
     starts = [i for i, token in enumerate(w) if _word_matches(first, token)]
     spans = []
     for start in starts:
         position, ok = start, True
         for pattern in phrase[1:]:
-            window = range(position + 1, min(len(w), position + 2 + GAP))
+            window = range(position + 1, min(len(w), position + 2 + gap))
             hit = next((i for i in window if words.sentence[i] == words.sentence[start]
                         and _word_matches(pattern, w[i])), None)
             if hit is None:

@@ -54,8 +54,14 @@ class Rubric:
 
 
 def phrase(text: str) -> list[str]:
-    """A rubric phrase as its words: hyphens split words as they do in answers; ``*`` ends a prefix."""
-    return [w for w in text.lower().replace("-", " ").split() if w]
+    """A rubric phrase as its words: hyphens split words as they do in answers; ``*`` ends a prefix.
+
+    A leading ``=`` asks for the words side by side, with no gap ("=accuracy is not a function" must not match
+    "accuracy is not a continuous function"); it stays as the first item.
+    """
+    exact = text.startswith("=")
+    words = [w for w in text.lstrip("=").lower().replace("-", " ").split() if w]
+    return ["="] + words if exact and words else words
 
 
 def _concepts(data: dict, key: str, path: Path) -> list[Concept]:

@@ -48,7 +48,10 @@ def _code_line(line: str) -> bool:
         return False
     if "`" in text and len(re.findall(r"[A-Za-z]{2,}", re.sub(r"`[^`]*`", " ", text))) >= 4:
         return False  # a sentence with inline code in it
-    if CODE_START.match(text) or re.search(r"\[.*\bfor\b.*\bin\b.*\]", text):
+    comprehension = re.search(r"\[.*\bfor\b.*\bin\b.*\]", text)
+    if comprehension and len(re.findall(r"[A-Za-z]{2,}", text.replace(comprehension.group(), " "))) >= 5:
+        return False  # a sentence with a comprehension in it
+    if CODE_START.match(text) or comprehension:
         return True
     chars = sum(not ch.isspace() for ch in text)
     symbols = sum(ch in SYMBOLS for ch in text)
