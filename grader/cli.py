@@ -185,8 +185,11 @@ def _nearby_notebooks(path: Path) -> str:
               help="CSV of instructor scores (submission,exercise,score[,comment]) that win over computed ones.")
 @click.option("--cold", is_flag=True, help="Start every sandbox from scratch instead of forking it warm.")
 @click.option("--python", "python", metavar="PATH", help=PYTHON_HELP)
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Grade on a Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local workers; needs "
+                   "pip install -e \".[dask]\".")
 def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exercise, skip_unavailable,
-              overrides_file, cold, python):
+              overrides_file, cold, python, scheduler):
     """Grade a class: notebooks, .py files, folders of them or per-student folders, or an LMS zip.
 
     Results enter OUT/gradebook.db as each submission completes; a re-run grades only what is new or changed.
@@ -221,7 +224,7 @@ def grade_cmd(inputs, out_dir, jobs, force, solutions_dir, device, timeout, exer
     from grader.grading.pool import default_jobs
 
     _run_batch(inputs, out_dir, settings, [ex.id for ex in chosen if ex.id not in missing], overrides,
-               jobs=jobs or default_jobs(), force=force, warm=not cold, python=python)
+               jobs=jobs or default_jobs(), force=force, warm=not cold, python=python, scheduler=scheduler)
 
 
 def _graded_device(settings, python):
@@ -240,17 +243,24 @@ def _graded_device(settings, python):
 
 
 def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, force=False, warm=True,
-               python=None):
+               python=None, scheduler=None):
     from grader.grading.batch import grade_many
     from grader.grading.progress import Progress
     from grader.grading.store import GradebookError
+
+    cluster_error = _cluster_error()
 
     _warn_isolation()
     progress = Progress(sys.stderr, sys.stderr.isatty())
     try:
         batch = grade_many(inputs, out_dir, settings, exercise_ids=ids, jobs=jobs, force=force,
-                           overrides=overrides, warm=warm, python=python, on_plan=progress.plan,
-                           on_done=lambda g, n, _todo: progress.result(g.result, n), on_note=progress.note)
+                           overrides=overrides, warm=warm, python=python, scheduler=scheduler,
+                           on_plan=progress.plan, on_done=lambda g, n, _todo: progress.result(g.result, n),
+                           on_note=progress.note)
+    except cluster_error as exc:
+        progress.finish()
+        raise click.ClickException(f"{exc}; the results recorded so far are in {out_dir / 'gradebook.db'}: run "
+                                   "the same command again to grade the rest") from None
     except GradebookError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -267,6 +277,12 @@ def _run_batch(inputs, out_dir, settings, ids, overrides=None, *, jobs=None, for
     click.echo(f"graded {len(graded)}, skipped {len(batch.skipped)} (unchanged), {look}; "
                f"{batch.seconds:.1f} s ({per:.2f} s per submission)")
     click.echo(f"gradebook: {batch.gradebook}  dashboard: {out_dir / 'index.html'}")
+
+
+def _cluster_error():
+    from grader.grading.cluster import ClusterError  # importable without Dask
+
+    return ClusterError
 
 
 @main.command("export")

@@ -114,13 +114,14 @@ def _file_hash(path: Path) -> str:
 
 def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings, *, exercise_ids=None,
                jobs: int | None = None, force: bool = False, overrides: dict | None = None,
-               python: str | None = None, warm: bool = True,
+               python: str | None = None, warm: bool = True, scheduler: str | None = None,
                on_plan: Callable[[int, int, int], None] | None = None,
                on_done: Callable[[RecordedGrade, int, int], None] | None = None,
                on_note: Callable[[str], None] | None = None) -> Batch:
     """Grade *inputs* (files, folders, LMS zips, or ready entries) into *out_dir*.
 
-    ``jobs=None`` grades in this process (one warm sandbox at a time); ``jobs=N`` on N worker processes.
+    ``jobs=None`` grades in this process (one warm sandbox at a time); ``jobs=N`` on N worker processes;
+    ``scheduler="tcp://host:8786"`` on the workers of that Dask cluster.
     ``on_plan(total, to_grade, skipped)`` is called once, ``on_done(graded, n, to_grade)`` after each result.
     """
     began = time.perf_counter()
@@ -171,7 +172,12 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
 
             tasks = [pool.GradingJob(n, str(entry.path), entry.student) for n, (entry, _, _) in by_index.items()]
             try:
-                if jobs is None:
+                if scheduler:  # a Dask cluster (see grading/cluster.py); results are recorded here all the same
+                    from grader.grading import cluster
+
+                    cluster.run(tasks, settings, scheduler=scheduler, exercise_ids=ids, python=python, warm=warm,
+                                on_done=record, on_note=on_note)
+                elif jobs is None:
                     _run_here(tasks, settings, ids, python, warm, record)
                 else:
                     pool.run(tasks, settings, jobs=jobs, exercise_ids=ids, python=python, warm=warm,
