@@ -1,8 +1,8 @@
 """Public checks for Q13: students can run these themselves with `grader check`."""
 from grader.judge.api import expect_equal, points
 
-HINT = ("Q13: step the start position by bs, for start in range(0, len(xs), bs), and yield xs[start:start + bs]; "
-        "see the chapter's section 'SGD and Mini-Batches'.")
+HINT = ("Q13: walk through xs in steps of bs and hand out one slice of bs items at a time, lazily (a generator "
+        "yields instead of returning a list); see the chapter's section 'SGD and Mini-Batches'.")
 
 
 @points(1)

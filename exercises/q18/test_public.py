@@ -3,8 +3,9 @@ import torch
 
 from grader.judge.api import expect_close, points
 
-HINT = ("Q18: x = xs.clone().requires_grad_(); f = sum(c * x ** k for k, c in enumerate(coeffs)).sum(); "
-        "f.backward(); return x.grad; see the chapter's section 'Calculating Gradients'.")
+HINT = ("Q18: let PyTorch do the calculus: work on a copy of xs that tracks gradients, build f from that copy as "
+        "the prompt describes, call backward on f, and read the gradient from the copy; see the chapter's section "
+        "'Calculating Gradients'.")
 
 
 @points(1)

@@ -3,8 +3,9 @@ import torch
 
 from grader.judge.api import expect_close, fail, points
 
-HINT = ("Q23: inside `with torch.no_grad():`, p -= lr * p.grad changes p in place; then p.grad = None. See the "
-        "chapter's sections 'Stepping With a Learning Rate' and 'Creating an Optimizer'.")
+HINT = ("Q23: each weight moves against its gradient by lr times it, changing the tensor itself (not rebinding the "
+        "name) while gradients are not tracked, and the used gradient is then cleared. See the chapter's sections "
+        "'Stepping With a Learning Rate' and 'Creating an Optimizer'.")
 
 
 @points(1)

@@ -3,8 +3,8 @@ import torch
 
 from grader.judge.api import expect_close, fail, points
 
-HINT = ("Q31: backward adds to .grad, so without zeroing the gradients of two batches pile up; w.grad.zero_() (or "
-        "w.grad = None) clears them. See the chapter's section 'Putting It All Together'.")
+HINT = ("Q31: backward adds to .grad, so without zeroing the gradients of two batches pile up; clearing each "
+        "parameter's gradient in place (or setting it to None) resets them. See the chapter's section 'Putting It All Together'.")
 
 
 def call(submission, zero_between):

@@ -3,8 +3,8 @@ import torch
 
 from grader.judge.api import fail, points
 
-HINT = ("Q33: for each epoch, for each (xb, yb) in dl: preds = model(xb); loss = loss_func(preds, yb); "
-        "loss.backward(); opt.step(); opt.zero_grad(). See the chapter's section 'Creating an Optimizer'.")
+HINT = ("Q33: for each epoch, every batch once: predictions, the loss, its gradients, one optimiser step, then the "
+        "gradients cleared for the next batch. See the chapter's section 'Creating an Optimizer'.")
 
 
 @points(1)

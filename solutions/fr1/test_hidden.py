@@ -27,8 +27,8 @@ HINT_STEP = ("Q23: the update is p -= p.grad * lr, done in place and without tra
              "torch.no_grad(), or on p.data); see the chapter's section 'Creating an Optimizer'.")
 HINT_ZERO = ("Q31: backward() adds to .grad, so zero_grad must clear it (p.grad = None or p.grad.zero_()); see "
              "'Creating an Optimizer'.")
-HINT_LOOP = ("Q25/Q33: each epoch, for every (xb, yb) of dls.train: predict, loss, backward, opt.step(), "
-             "opt.zero_grad(); then measure loss and metrics on dls.valid without stepping. See 'Putting It All "
+HINT_LOOP = ("Q25/Q33: each epoch, for every batch of dls.train: predict, loss, backward, step the optimiser, "
+             "clear the gradients; then measure loss and metrics on dls.valid without stepping. See 'Putting It All "
              "Together'.")
 HINT_LR = ("Q32: fit(n_epochs, lr) builds the optimiser with opt_func(params, lr), using the lr it was given; "
            "see 'Creating an Optimizer' and the fastai Learner the chapter ends with.")

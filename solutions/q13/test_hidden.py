@@ -8,8 +8,8 @@ import torch
 
 from grader.judge.api import fail, points, type_name
 
-HINT = ("Step the start position by bs, for start in range(0, len(xs), bs), and yield xs[start:start + bs]: the "
-        "last slice is simply shorter. See Q13 and the chapter's section 'SGD and Mini-Batches'.")
+HINT = ("Move a start position forward by bs each time and hand out the slice from there, one at a time (yield, "
+        "not a list); the last slice is simply shorter. See Q13 and the chapter's section 'SGD and Mini-Batches'.")
 
 
 def reference(xs, bs):

@@ -9,9 +9,9 @@ import torch
 
 from grader.judge.api import expect_tensor, fail, points
 
-HINT = ("The gradient is the derivative's value at each point: mark the points with requires_grad_(), compute the "
-        "single number f = p(x).sum(), call f.backward() once, and return x.grad. See Q18 and the chapter's section "
-        "'Calculating Gradients'.")
+HINT = ("The gradient is the derivative's value at each point: let autograd track the points, reduce the polynomial "
+        "over them to one number, ask for its backward pass once, and read what lands on the points. See Q18 and the "
+        "chapter's section 'Calculating Gradients'.")
 AUTOGRAD = {"backward", "grad", "autograd", "vjp", "jacobian"}
 
 

@@ -5,9 +5,9 @@ import torch
 from grader.judge.api import fail, points
 from grader.judge.api import StudentError
 
-HINT = ("new weight = weight - lr × gradient, done in place: `with torch.no_grad(): p -= lr * p.grad` (or "
-        "p.data -= lr * p.grad), then p.grad = None. See Q23 and the chapter's sections 'Stepping With a Learning "
-        "Rate' and 'Creating an Optimizer'.")
+HINT = ("new weight = weight - lr × gradient, done in place on the tensor itself and without tracking gradients, "
+        "then the used gradient is cleared. See Q23 and the chapter's sections 'Stepping With a Learning Rate' and "
+        "'Creating an Optimizer'.")
 
 
 def close(a, b) -> bool:

@@ -6,8 +6,9 @@ import torch
 from grader.judge.api import fail, points
 from grader.judge.api import StudentError
 
-HINT = ("One epoch: for xb, yb in dl: loss = loss_func(model(xb), yb); loss.backward(); opt.step(); opt.zero_grad(). "
-        "Each step must use only the current batch's gradient. See Q25 and the chapter's sections 'Putting It All "
+HINT = ("One epoch visits every batch once: predict, compute the loss, get its gradients, step, and clear the "
+        "gradients before the next batch. Each step must use only the current batch's gradient. See Q25 and the "
+        "chapter's sections 'Putting It All "
         "Together' and 'Creating an Optimizer'.")
 
 

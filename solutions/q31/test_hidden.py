@@ -6,9 +6,9 @@ import torch
 from grader.judge.api import fail, points, type_name
 from grader.judge.api import StudentError
 
-HINT = ("backward() adds the new gradients to whatever .grad already holds; w.grad.zero_() and b.grad.zero_() (or "
-        "setting them to None) between the two calls clears them, and must come before the second backward, not "
-        "after it. See Q31 and the chapter's section 'Putting It All Together'.")
+HINT = ("backward() adds the new gradients to whatever .grad already holds; clearing each parameter's gradient "
+        "between the two calls (zeroing it, or setting it to None) resets it, and must come before the second "
+        "backward, not after it. See Q31 and the chapter's section 'Putting It All Together'.")
 
 
 def mnist_loss(predictions, targets):

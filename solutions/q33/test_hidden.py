@@ -5,8 +5,8 @@ import torch
 
 from grader.judge.api import fail, points
 
-HINT = ("Q33: for each epoch, for each (xb, yb) in dl: preds = model(xb); loss = loss_func(preds, yb); "
-        "loss.backward(); opt.step(); opt.zero_grad(). See the chapter's sections 'Putting It All Together' and "
+HINT = ("Q33: for each epoch, every batch once: predictions, the loss, its gradients, one optimiser step, then the "
+        "gradients cleared for the next batch. See the chapter's sections 'Putting It All Together' and "
         "'Creating an Optimizer' (train_epoch, train_model).")
 BS = 16
 
