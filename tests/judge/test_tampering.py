@@ -1,0 +1,71 @@
+"""The static second wall: code that reaches for frames, the garbage collector, the sandbox's own modules, or
+rebinds what it did not define is found, with its cell and line; honest chapter code never is."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from grader.config import REPO_ROOT
+from grader.intake.submission import load
+from grader.judge.tampering import scan
+
+
+@dataclass
+class Cell:
+    index: int
+    source: str
+    exercise: str | None = "q13"
+
+
+def findings(*sources: str) -> list[str]:
+    return [f.what for f in scan([Cell(i, s) for i, s in enumerate(sources)])]
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("import sys\nf = sys._getframe(1)\n", "calls sys._getframe()"),
+    ("import inspect\nframe = inspect.currentframe()\n", "calls inspect.currentframe()"),
+    ("def g():\n    try:\n        1 / 0\n    except Exception as e:\n        return e.__traceback__.tb_frame\n",
+     "(.tb_frame)"),
+    ("def peek(fn):\n    return fn.__globals__\n", "(.__globals__)"),
+    ("import gc\n", "imports gc"),
+    ("from gc import get_objects\n", "imports gc"),
+    ("import sys\nh = sys.modules['harness']\n", "looks modules up in sys.modules"),
+    ("import inspect\ninspect.isgenerator = lambda obj: True\n", "rebinds inspect.isgenerator"),
+    ("import torch.utils.data as tud\ntud.DataLoader.__module__ = '__main__'\n", "rebinds tud.DataLoader.__module__"),
+    ("import math\nmath.sqrt = lambda x: x\n", "rebinds math.sqrt"),
+    ("import torch\nsetattr(torch, 'allclose', lambda *a, **k: True)\n", "setattr() on torch"),
+    ("class Fake(list):\n    pass\nFake.__module__ = 'builtins'\n", "rebinds Fake.__module__"),
+    ("import builtins\nbuiltins.len = lambda x: 3\n", "rebinds builtins.len"),
+])
+def test_each_kind_of_reach_is_found_with_what_it_did(source, expected):
+    assert any(expected in what for what in findings(source)), findings(source)
+
+
+def test_a_module_imported_in_one_cell_is_the_same_module_in_the_next():
+    found = scan([Cell(0, "import numpy as np\n", None), Cell(4, "np.allclose = lambda *a: True\n", "q09")])
+    assert [(f.cell, f.line, f.exercise) for f in found] == [(4, 1, "q09")]
+
+
+@pytest.mark.parametrize("source", [
+    "import torch\ntorch.backends.cudnn.deterministic = True\n",   # a setting, as notebooks set it
+    "class Learner:\n    def __init__(self, lr):\n        self.lr = lr\n",
+    "import torch\nw = torch.zeros(3)\nw.grad = None\n",  # a tensor of the student's own
+    "def batches(xs, bs):\n    for start in range(0, len(xs), bs):\n        yield xs[start:start + bs]\n",
+    "import numpy as np\nnp.random.seed(0)\nx = np.arange(3)\n",
+])
+def test_honest_code_is_left_alone(source):
+    assert findings(source) == []
+
+
+def test_no_reference_example_starter_or_wrong_answer_is_flagged():
+    paths = [REPO_ROOT / "solutions" / "reference.ipynb", REPO_ROOT / "exercises" / "workbook.ipynb",
+             *sorted((REPO_ROOT / "solutions" / "examples").glob("*.ipynb")),
+             *sorted((REPO_ROOT / "solutions").glob("*/wrong/*.py"))]
+    flagged = {str(p.relative_to(REPO_ROOT)): [f.describe() for f in scan(load(p).cells)] for p in paths}
+    assert {k: v for k, v in flagged.items() if v} == {}
+    assert len(paths) > 100
+
+
+def test_cells_that_do_not_parse_are_skipped_not_raised():
+    assert findings("def broken(:\n", "x = (" * 10) == []
