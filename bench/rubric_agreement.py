@@ -126,15 +126,21 @@ def confusion(items: list[dict]) -> str:
 
 
 def reasons(items: list[dict]) -> str:
-    """Why answers were flagged: per reason, how many, and how often the score was still right."""
+    """Why answers were flagged: per reason, how many, how often the score was still right, and what the review
+    rate would be without that reason (an answer flagged for two reasons stays flagged)."""
+    def key(why: str) -> str:
+        return re.sub(r"\d+", "N", why.split(" (")[0].split(":")[0])
+
     by: dict[str, list[dict]] = {}
     for r in items:
         for why in r["case"].details.get("review_reasons", []):
-            by.setdefault(re.sub(r"\d+", "N", why.split(" (")[0].split(":")[0]), []).append(r)
+            by.setdefault(key(why), []).append(r)
     parts = []
     for why, part in sorted(by.items(), key=lambda kv: -len(kv[1])):
         acc, mae = _acc_mae(part)
-        parts.append(f"{why} {len(part)} (accuracy {acc:.2f}, MAE {mae:.2f})")
+        left = sum(any(key(x) != why for x in r["case"].details.get("review_reasons", [])) for r in items
+                   if r["review"])
+        parts.append(f"{why} {len(part)} (accuracy {acc:.2f}, MAE {mae:.2f}; without it review {left / len(items):.0%})")
     return "; ".join(parts) or "none"
 
 

@@ -3,8 +3,9 @@
 Deliberately transparent rather than clever: every concept lists the phrasings students really use, the score
 scale says what the instructor's key says (both ideas: full marks; one of them: a pass), and the result shows
 which concepts were found with the words that matched, which were missed, which misconception was stated, and
-why the answer was flagged ``needs_review`` (a negated key idea, a list of words, a copy of the prompt or the
-chapter, one text in many cells, a misconception next to right words, a long answer).  The pieces live in
+why the answer was flagged ``needs_review``: a key idea said only negated, a list of words, a copy of the prompt
+or the chapter, one text in many cells, a misconception next to right words, an answer longer than asked with
+sentences the rubric cannot check, or a substantial answer in which nothing was recognised.  The pieces live in
 :mod:`grader.judge.written`; this module is the interface callers use.
 """
 from __future__ import annotations

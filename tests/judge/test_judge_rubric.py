@@ -140,3 +140,10 @@ def test_rubric_files_must_name_their_concepts(make_rubric):
         make_rubric("[[concepts]]\nphrases = ['x']\n")
     with pytest.raises(ValueError, match="no concepts"):
         make_rubric("min_words = 3\n")
+
+
+def test_a_reason_given_after_a_denial_is_credited_but_flagged(make_rubric):
+    case = rubric.score("It is not the slope because it tells the direction to update the weights.",
+                        make_rubric(LEVELS))
+    assert case.score == 1 and case.needs_review
+    assert any("after a denial" in r for r in case.details["review_reasons"])

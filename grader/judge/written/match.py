@@ -86,6 +86,23 @@ def negated_spans(words: Words) -> list[bool]:
     return out
 
 
+def after_denial(words: Words) -> list[bool]:
+    """For each word, whether it sits in a reason given right after a denial: "it is not X because <here>".
+
+    English leaves open whether the reason is denied too ("not stochastic because of random batches") or
+    asserted ("not differentiable because it is flat"), so such words are credited but flagged.
+    """
+    w = words.words
+    out = [False] * len(w)
+    for i, word in enumerate(w):
+        if word in BECAUSE - {"that"} and any(is_negation(t) for t in w[max(0, i - 3):i]):
+            for j in range(i + 1, len(w)):
+                if words.sentence[j] != words.sentence[i]:
+                    break
+                out[j] = True
+    return out
+
+
 def _carries_negation(phrase: list[str]) -> bool:
     return any(is_negation(p.rstrip("*")) for p in phrase) or any(tuple(phrase[i:i + 2]) in PAIRS
                                                                    for i in range(len(phrase) - 1))

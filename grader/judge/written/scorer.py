@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from grader.judge.written import signals
-from grader.judge.written.match import Hit, best, find, negated_spans, phrase_spans
+from grader.judge.written.match import Hit, after_denial, best, find, negated_spans, phrase_spans
 from grader.judge.written.model import Rubric
 from grader.judge.written.text import prose, tokenise, words
 from grader.results import CaseResult, Outcome, Visibility
@@ -98,6 +98,9 @@ def score(text: str | None, rubric: Rubric, prompt: str = "", others: Mapping[st
         reasons.append("a key idea appears only negated")
     if wrong and found:
         reasons.append("mixes right ideas with a misconception")
+    reason_after_no = after_denial(toks)
+    if any(reason_after_no[h.start] for h in found.values()):
+        reasons.append("a key idea comes as the reason after a denial (\"not ... because\"): read which is meant")
     unchecked, sentences = signals.unchecked_sentences(toks, every)
     if fraction == 1.0 and unchecked and sentences > signals.ASKED_SENTENCES:  # full marks: nobody else looks
         reasons.append(f"longer than asked, and {unchecked} of its sentences say something the rubric cannot check")
