@@ -1,16 +1,15 @@
-"""Runs inside the sandbox for Q8: the student's paired_rmse and a plain Python loop, on the same images.
+"""Runs inside the sandbox for Q8: the student's paired_rmse, called as many times as the grader asks.
 
 Public helper code. The grader sends two stacks of images with `submission.put` (``q08/a`` and ``q08/b``, float
-tensors of shape (N, 28, 28)) and times each helper below with its own clock, from outside the sandbox; the
-helpers only say how many times they ran the function, so the grader can divide.
+tensors of shape (N, 28, 28)), times each request with its own clock from outside the sandbox, and checks every
+call's output: the helper returns them all, so the number of calls the grader divides by is the number it asked
+for and saw answered.  The Python loop it compares with runs in the grading process, on the same images.
 
-Both helpers pause Python's garbage collector while they run, as ``timeit`` does: a full collection lands at
-an arbitrary moment and can triple one run of the loop, which would make the comparison a matter of luck.
+The helper pauses Python's garbage collector while it runs, as ``timeit`` does: a full collection lands at an
+arbitrary moment and can triple one run, which would make the comparison a matter of luck.
 """
 import contextlib
 import gc
-import math
-import time
 
 
 @contextlib.contextmanager
@@ -29,37 +28,13 @@ def student_output(ns, store, device):
     return ns["paired_rmse"](store["q08/a"], store["q08/b"])
 
 
-def run_student(ns, store, device, budget=0.25, max_calls=2000):
-    """Call paired_rmse again and again on the same images for about `budget` seconds; return how many calls."""
+def run_student(ns, store, device, calls=1):
+    """Call paired_rmse `calls` times on the same images; return every call's output, stacked."""
+    import torch
+
     fn, a, b = ns["paired_rmse"], store["q08/a"], store["q08/b"]
-    began, calls = time.perf_counter(), 0
+    outputs = []
     with _no_gc():
-        while calls < max_calls:
-            fn(a, b)
-            calls += 1
-            if time.perf_counter() - began >= budget:
-                break
-    return calls
-
-
-def loop_rmse(a, b):
-    """The reference: a plain Python loop over every pixel of every pair of images."""
-    rows_a, rows_b = a.tolist(), b.tolist()
-    out = []
-    for image_a, image_b in zip(rows_a, rows_b):
-        total, count = 0.0, 0
-        for line_a, line_b in zip(image_a, image_b):
-            for x, y in zip(line_a, line_b):
-                d = x - y
-                total += d * d
-                count += 1
-        out.append(math.sqrt(total / count))
-    return out
-
-
-def run_loop(ns, store, device, repeats=2):
-    """Run the Python loop `repeats` times on the same images; return how many runs."""
-    with _no_gc():
-        for _ in range(repeats):
-            loop_rmse(store["q08/a"], store["q08/b"])
-    return repeats
+        for _ in range(int(calls)):
+            outputs.append(fn(a, b))
+    return torch.stack([torch.as_tensor(out).detach().reshape(-1) for out in outputs])

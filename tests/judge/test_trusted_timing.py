@@ -1,0 +1,27 @@
+"""Q8's speed case is decided by what the grading process measures: its own loop baseline and its own clock
+around requests whose every call it checks, so a loop that slows the sandbox's clock or math earns nothing."""
+from __future__ import annotations
+
+import pytest
+
+from grader.config import REPO_ROOT, load_settings
+from grader.grading.grade import grade
+from grader.results import Outcome
+
+HOSTILE = REPO_ROOT / "tests" / "judge" / "attacks" / "q08_slowed_baseline.py"
+
+
+@pytest.mark.timeout(600)
+def test_a_loop_that_slows_the_baseline_inside_the_sandbox_is_still_a_loop():
+    ex = grade(HOSTILE, load_settings(timeout=60), exercise_ids=["q08"]).exercise("q08")
+    speed = next(c for c in ex.cases if "20 times faster" in c.name)
+    assert speed.outcome is Outcome.FAILED and speed.score == 0
+    assert "times faster than a plain Python loop" in speed.message
+    assert ex.artifacts["metrics"]["speed-up"] < 20
+
+
+@pytest.mark.timeout(600)
+def test_the_reference_is_timed_the_same_way_and_passes():
+    ex = grade(REPO_ROOT / "solutions" / "reference.ipynb", load_settings(), exercise_ids=["q08"]).exercise("q08")
+    speed = next(c for c in ex.cases if "20 times faster" in c.name)
+    assert speed.outcome is Outcome.PASSED and ex.artifacts["metrics"]["speed-up"] >= 20
