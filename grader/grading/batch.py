@@ -213,9 +213,12 @@ def _run_here(tasks, settings, ids, python, warm, record) -> None:
 
 
 def _backstop(settings: Settings, ids: list[str]) -> float:
-    """How long one submission may hold a worker before the worker itself is stopped (a grader hang)."""
-    per = settings.limits.timeout
-    return min(7200.0, max(300.0, per * (settings.max_restarts + 4) + per * 2 * len(ids)))
+    """How long one submission may hold a worker before the worker itself is stopped (a grader hang): the
+    submission's own time budget (its notebook and every exercise's checks), a sandbox start for each restart, and
+    the suites' own checking time."""
+    limits = settings.limits
+    starts = (settings.max_restarts + 2) * max(60.0, limits.timeout)
+    return max(300.0, limits.submission_seconds + starts + 10.0 * len(ids) + 120.0)
 
 
 def _result_of(done: pool.GradedJob, entry: Entry, points: float) -> SubmissionResult:

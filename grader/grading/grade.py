@@ -91,7 +91,7 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     try:
         session.start()
         tests_began = time.perf_counter()
-        if suites is not None and suites.files == files:
+        if suites is not None and suites.files == files and not getattr(suites, "broken", ""):
             plugin = suites.run(session, sub, on_case)
         else:
             plugin = run_suites(session, sub, files, device, data_loaders(), on_case)
@@ -143,12 +143,20 @@ def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, ses
     written = _written_case(ex, sub.answers, solutions) if ex.written else None
     feedback = [_cell_line(r) for r in sorted(session.cells.values(), key=lambda r: r.index)
                 if r.exercise == ex.id and r.status is not CellStatus.OK]
-    return scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts)
+    stopped = session.budget_stops.get(ex.id)
+    if stopped:
+        feedback.append(f"the checks were stopped when your code had used up {stopped}; the calls into your code "
+                        "after that were not made (is something in it much slower than it needs to be?)")
+    result = scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts)
+    if stopped:
+        result.outcome = Outcome.TIMEOUT  # whatever passed before keeps its points; the exercise is a timeout
+    return result
 
 
 def _read_choice(ex: Exercise, session: Session):
     """The student's choice variable as plain data, or a ready CaseResult saying why it could not be read."""
     name = ex.choice["name"]
+    session.charge_to(ex.id)
     try:
         return session.get(name)
     except StudentError as exc:

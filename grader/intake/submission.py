@@ -34,6 +34,10 @@ NEWLINE = re.compile(r"\r\n|\r|\n")  # what Python counts as a line break; str.s
 HELP_SYNTAX = re.compile(r"^\s*[\w.]+\?\??\s*$")
 RUNNABLE_CELL_MAGICS = {"time", "timeit", "capture"}
 MAX_BYTES = 50 << 20  # a notebook larger than this is refused (outputs are dropped before this matters)
+# Each code cell costs two events and a compile in the sandbox and a report in the grader; the workbook has 39.
+MAX_CELLS = 2_000
+# A written answer is one to three sentences; the rubric reads at most this much of one (the rest is noted).
+MAX_ANSWER_CHARS = 20_000
 NOTEBOOK_MAJOR = 4  # the newest nbformat major version nbformat can read; older ones are upgraded
 BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 
@@ -108,12 +112,18 @@ def load(path: str | Path, exercise_names: dict[str, list[str]] | None = None,
         except UnicodeDecodeError as exc:
             raise _Unreadable(f"the file is not UTF-8 text (bad byte at position {exc.start})") from None
         text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark, as some Windows editors write
+        parts: dict[str, list[str]] = {}
         if sub.format == "ipynb":
-            sources = _notebook_cells(text, sub.notes, sub.answers)
+            sources = _notebook_cells(text, sub.notes, parts)
         elif sub.format == "py":
-            sources = _script_cells(text, sub.answers)
+            sources = _script_cells(text, parts, sub.notes)
         else:
             raise _Unreadable(f"unsupported file type {path.suffix or '(none)'!r}: submit a .ipynb or .py file")
+        if len(sources) > MAX_CELLS:
+            raise _Unreadable(f"the {'notebook' if sub.format == 'ipynb' else 'file'} has {len(sources):,} code "
+                              f"cells; a submission may have at most {MAX_CELLS:,} (the workbook has 39): merge or "
+                              "delete scratch cells and resubmit")
+        sub.answers.update(_joined_answers(parts, sub.notes))
     except _Unreadable as exc:
         sub.load_error = " ".join(str(exc).split())  # one line, whatever a library's message looked like
         return sub
@@ -148,7 +158,22 @@ def answer_text(source: str, marked: str | None = None) -> tuple[str | None, str
     return exercise, body
 
 
-def _notebook_cells(text: str, notes: list[str], answers: dict[str, str]) -> list[tuple[str, str | None]]:
+def _joined_answers(parts: dict[str, list[str]], notes: list[str]) -> dict[str, str]:
+    """Each exercise's answer cells as one text, in order, joined once (appending cell by cell copied the text so
+    far for every cell: 72,000 answer cells took a minute), and cut to :data:`MAX_ANSWER_CHARS`."""
+    answers = {}
+    for exercise, bodies in parts.items():
+        text = "\n".join(body for body in bodies if body).strip()
+        if len(text) > MAX_ANSWER_CHARS:
+            cells = f" in {len(bodies):,} cells" if len(bodies) > 1 else ""
+            notes.append(f"the written answer for {exercise} is {len(text):,} characters long{cells}; only its first "
+                         f"{MAX_ANSWER_CHARS:,} were scored")
+            text = text[:MAX_ANSWER_CHARS]
+        answers[exercise] = text
+    return answers
+
+
+def _notebook_cells(text: str, notes: list[str], answers: dict[str, list[str]]) -> list[tuple[str, str | None]]:
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -170,11 +195,14 @@ def _notebook_cells(text: str, notes: list[str], answers: dict[str, str]) -> lis
     if major > NOTEBOOK_MAJOR:
         raise _Unreadable(f"the notebook is nbformat {major}, newer than this grader reads (nbformat {NOTEBOOK_MAJOR} "
                    f"and older): save it as nbformat {NOTEBOOK_MAJOR} and resubmit")
-    try:
-        nb = nbformat.reads(text, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - nbformat raises many types for bad input
-        raise _Unreadable(f"the notebook could not be read as nbformat 4: {exc.__class__.__name__}: "
-                   f"{str(exc)[:200].strip() or 'nbformat gave no reason'}") from None
+    if major == NOTEBOOK_MAJOR and "nbformat" in data:
+        nb = data  # nbformat would parse it again and validate every cell (a few seconds for 72,000), to log only
+    else:
+        try:
+            nb = nbformat.reads(text, as_version=4)
+        except Exception as exc:  # noqa: BLE001 - nbformat raises many types for bad input
+            raise _Unreadable(f"the notebook could not be read as nbformat 4: {exc.__class__.__name__}: "
+                       f"{str(exc)[:200].strip() or 'nbformat gave no reason'}") from None
     # nbformat only logs a notebook that fails its schema, so below every field may still have any JSON type.
     metadata = _dict(nb.get("metadata"))
     language = _dict(metadata.get("kernelspec")).get("language") or \
@@ -197,7 +225,7 @@ def _notebook_cells(text: str, notes: list[str], answers: dict[str, str]) -> lis
         if cell.get("cell_type") == "markdown":
             exercise, body = answer_text(source, _text(grader_meta.get("answer")))
             if exercise:
-                answers[exercise] = (answers.get(exercise, "") + "\n" + body).strip()
+                answers.setdefault(exercise, []).append(body)
             continue
         if cell.get("cell_type") != "code":
             continue
@@ -256,7 +284,7 @@ def _parse(source: str) -> ast.Module | None:
         return None
 
 
-def _script_cells(text: str, answers: dict[str, str]) -> list[tuple[str, str | None]]:
+def _script_cells(text: str, answers: dict[str, list[str]], notes: list[str]) -> list[tuple[str, str | None]]:
     lines = _lines(text)  # as Python numbers them, so the syntax tree's line numbers index this list
     if any(PERCENT.match(line.rstrip("\r\n")) for line in lines):
         chunks, current, header = [], [], None
@@ -276,7 +304,7 @@ def _script_cells(text: str, answers: dict[str, str]) -> list[tuple[str, str | N
                 text_md = "\n".join(re.sub(r"^#\s?", "", ln) for ln in source.splitlines())
                 exercise, answer = answer_text(text_md, marked.group(1) if marked else None)
                 if exercise:
-                    answers[exercise] = answer
+                    answers[exercise] = [answer]  # the last such cell is the answer
                 continue
             if source.strip():
                 cells.append((source, _marker("#" + (header or "")) or _marker(header or "") or _marker(source)))
@@ -284,15 +312,27 @@ def _script_cells(text: str, answers: dict[str, str]) -> list[tuple[str, str | N
     tree = _parse(text)
     if tree is None:
         return [(text, _marker(text))]
+    body = tree.body
+    # One cell per statement, so that one failing statement does not stop the definitions after it; a file of
+    # more statements than a submission may have cells runs them in groups of consecutive statements instead.
+    size = max(1, -(-len(body) // MAX_CELLS))
+    if size > 1:
+        notes.append(f"the file has {len(body):,} top-level statements; they were run as {-(-len(body) // size):,} "
+                     f"cells of up to {size} statements each (a failing statement stops the rest of its cell)")
     cells, start = [], 0
-    for node in tree.body:
+    for at in range(0, len(body), size):
+        node, last = body[at], body[min(at + size, len(body)) - 1]
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        if first - 1 > start and not "".join(lines[start:first - 1]).strip():
+        if first - 1 > start and _blank(lines, start, first - 1):
             start = first - 1
-        chunk = "".join(lines[start:node.end_lineno])
+        chunk = "".join(lines[start:last.end_lineno])
         cells.append((chunk, _marker(chunk)))
-        start = node.end_lineno
+        start = last.end_lineno
     return cells
+
+
+def _blank(lines: list[str], start: int, end: int) -> bool:
+    return all(not line.strip() for line in lines[start:end])
 
 
 def _marker(source: str) -> str | None:

@@ -22,9 +22,11 @@ class StudentError(Exception):
         return str(self.info.get("type", "Error"))
 
     def describe(self, with_frames: bool = True) -> str:
+        """``Type: message (at the last frame)``, whatever shape the info has (a backend checks it; this holds
+        even where one does not)."""
         text = f"{self.type}: {self.info.get('message', '')}".strip()
-        frames = self.info.get("frames") or []
-        if with_frames and frames:
+        frames = self.info.get("frames")
+        if with_frames and isinstance(frames, list) and frames:
             text += f" (at {frames[-1]})"
         return text
 

@@ -115,6 +115,7 @@ class GraderPlugin:
     @pytest.fixture
     def submission(self, request):
         exercise, _ = self._exercise_of(request.node)
+        getattr(self._backend, "charge_to", lambda _id: None)(exercise.id)  # its requests spend its time budget
         problem = self._check_names(exercise)
         if problem:
             raise NotDefined(problem)
@@ -159,20 +160,31 @@ class GraderPlugin:
         config.addinivalue_line("markers", "points(n): weight of the case within its exercise")
         config.addinivalue_line("markers", "gpu: needs CUDA")
 
+    # No hook of ours may raise: pytest would stop the session half torn down, and a kept session (one per grading
+    # worker) would carry that into the next submission's grade.  A failure is the grader's, recorded as such.
     def pytest_collection_modifyitems(self, items):
         for item in items:
             if item.get_closest_marker("gpu") and not str(self._device).startswith("cuda"):
                 item.add_marker(pytest.mark.skip(reason="needs a CUDA GPU"))
 
     def pytest_runtest_setup(self, item):
-        if self._on_case:
-            exercise, _ = self._exercise_of(item)
-            self._on_case(exercise.id, _case_name(item))
+        try:
+            if self._on_case:
+                exercise, _ = self._exercise_of(item)
+                self._on_case(exercise.id, _case_name(item))
+        except Exception as exc:  # noqa: BLE001 - progress is not worth a broken session
+            self.grader_errors.append(f"{item.name}: progress report failed: {type(exc).__name__}: {exc}"[:500])
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
-        report = outcome.get_result()
+        try:
+            self._report(item, call, outcome.get_result())
+        except Exception as exc:  # noqa: BLE001
+            self.grader_errors.append(f"{item.name}: the grader could not record this case: "
+                                      f"{type(exc).__name__}: {exc}"[:500])
+
+    def _report(self, item, call, report) -> None:
         if report.skipped or (report.when == "teardown" and report.passed):
             return
         if report.when == "setup" and report.passed:

@@ -80,19 +80,45 @@ class KeptSuites:
         self._session = session
         self._plugin = plugin
         self.files = dict(files)
+        self.broken = ""  # why this session can no longer be trusted to run a submission cleanly, if it cannot
 
     def run(self, backend, submission, on_case=None) -> GraderPlugin:
-        """Every kept test against *backend*; the returned plugin's cases are this submission's alone."""
+        """Every kept test against *backend*; the returned plugin's cases are this submission's alone.
+
+        Whatever stops a run midway is raised again, after everything the run had set up is torn down, so the
+        next submission starts from a clean session (or, where that fails, ``broken`` says why and the caller
+        gives each later submission a session of its own)."""
         plugin = self._plugin
         plugin.begin(backend, submission, on_case)
         items = self._session.items
+        if self._session._setupstate.stack:  # left by a run that stopped where this class could not see it
+            self._reset(None)
         sink = io.StringIO()  # a suite's stray print must not reach the batch's terminal
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             for i, item in enumerate(items):
                 if getattr(item, "_report_sections", None):
                     item._report_sections = []  # captured text would otherwise pile up run after run
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=items[i + 1] if i + 1 < len(items) else None)
+                try:
+                    item.ihook.pytest_runtest_protocol(item=item,
+                                                       nextitem=items[i + 1] if i + 1 < len(items) else None)
+                except BaseException:
+                    self._reset(item)
+                    raise
         return plugin
+
+    def _reset(self, item) -> None:
+        """Tear down every fixture and node still set up, and forget *item*'s half-used fixture request."""
+        if item is not None and hasattr(item, "_request"):
+            item._request = False  # pytest makes a fresh request for an item whose request is falsy
+            item.funcargs = None
+        state = self._session._setupstate
+        try:
+            state.teardown_exact(None)
+        except Exception as exc:  # noqa: BLE001 - a suite's finalizer failed; the stack is empty all the same
+            if state.stack:
+                self.broken = f"{type(exc).__name__}: {exc}"[:300]
+        if state.stack:
+            self.broken = self.broken or "fixtures were left set up"
 
 
 class _Keeper:

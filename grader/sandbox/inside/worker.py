@@ -6,8 +6,9 @@ This file runs *inside* the sandbox, as a script, next to a copy of ``wire.py``.
 Protocol (frames as in ``wire.py``; requests on the descriptor given as argv[1], replies on argv[2]):
 
 * ``{"op": "exec", "cells": [{"index", "exercise", "source"}], "skip": [index, ...]}`` -> for each cell an
-  event ``{"event": "cell_start", "index"}`` then ``{"event": "cell_end", "index", "error", "defined"}``, then
-  ``{"event": "exec_done"}``.  The start event lets the grader tell which cell killed or hung the process.
+  event ``{"event": "cell_start", "index"}`` then ``{"event": "cell_end", "index", "error", "defined"}`` (the
+  names it bound, among those its code spells), then ``{"event": "exec_done"}``.  The start event lets the
+  grader tell which cell killed or hung the process.
 * ``{"op": "has", "names": [...]}`` -> ``{"ok": {name: kind-or-None}}``
 * ``{"op": "get", "name"}`` -> ``{"ok": value}`` (a variable's value, e.g. a multiple-choice answer)
 * ``{"op": "call", "name", "args", "kwargs", "device"}`` -> ``{"ok": value}`` or ``{"error": {...}}``
@@ -62,27 +63,53 @@ def describe_error(exc: BaseException, limit: int = 6) -> dict:
             "lineno": frames[-1].lineno if frames else None}
 
 
-def run_cell(ns: Namespace, cell: dict) -> dict | None:
+def run_cell(ns: Namespace, cell: dict) -> tuple[dict | None, list[str]]:
+    """Run one cell: (its error or None, the names it bound or rebound at module level)."""
     index = cell["index"]
     filename = STUDENT_FILE.format(index=index)
     source = cell["source"]
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    names: list[str] = []
+    before: dict = {}
     try:
         code = compile(source, filename, "exec")
+        names = stored_names(code)
+        before = snapshot(ns, names)
         exec(code, ns.globals)
     except SystemExit as exc:
-        return {"type": "SystemExit", "message": f"sys.exit({exc.code!r}) was called; the grader ignored it "
-                "and went on with the next cell", "frames": [], "lineno": None}
+        error = {"type": "SystemExit", "message": f"sys.exit({exc.code!r}) was called; the grader ignored it "
+                 "and went on with the next cell", "frames": [], "lineno": None}
     except BaseException as exc:  # noqa: BLE001 - every student failure becomes data
-        return describe_error(exc)
+        error = describe_error(exc)
+    else:
+        error = None
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-    return None
+    after = snapshot(ns, names)
+    return error, sorted(k for k, v in after.items() if before.get(k) != v)
 
 
-def snapshot(ns: Namespace) -> dict:
-    return {k: id(v) for k, v in list(ns.globals.items()) if not k.startswith("__")}
+def stored_names(code: types.CodeType) -> list[str]:
+    """Every global name the cell's code (and the code nested in it) may bind: the names it spells.
+
+    Looking only at these keeps a cell's cost to its own size; a snapshot of the whole namespace before and after
+    every cell made each cell as slow as the namespace is large (300,000 globals: every cell, twice)."""
+    seen: set = set()
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        seen.update(current.co_names)
+        stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+    return [name for name in seen if not name.startswith("__")]
+
+
+def snapshot(ns: Namespace, names: list[str]) -> dict:
+    found = ns.globals
+    try:
+        return {k: id(found[k]) for k in names if k in found}
+    except BaseException:  # noqa: BLE001 - a key with a hostile __eq__: the names are a courtesy, not a verdict
+        return {}
 
 
 def kind_of(value) -> str:
@@ -115,10 +142,7 @@ def handle(ns: Namespace, request: dict, reply) -> bool:
             if cell["index"] in skip:
                 continue
             reply({"event": "cell_start", "index": cell["index"]})
-            before = snapshot(ns)
-            error = run_cell(ns, cell)
-            after = snapshot(ns)
-            defined = sorted(k for k, v in after.items() if before.get(k) != v)
+            error, defined = run_cell(ns, cell)
             reply({"event": "cell_end", "index": cell["index"], "error": error, "defined": defined})
         reply({"event": "exec_done"})
         return True
