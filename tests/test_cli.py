@@ -79,13 +79,13 @@ def test_grade_writes_results_reports_a_gradebook_and_exports(cli, make_script, 
               "-e", "q04", "-j", "2")
     assert out.exit_code == 0, out.output
     for name in ("ann", "bo"):
-        assert json.loads((out_dir / name / "result.json").read_text())["max_score"] == 3
-        assert (out_dir / name / "report.html").is_file()
-        assert json.loads((out_dir / name / "gradescope" / "results.json").read_text())["tests"]
+        assert json.loads((out_dir / "students" / name / "result.json").read_text())["max_score"] == 3
+        assert (out_dir / "students" / name / "report.html").is_file()
+        assert json.loads((out_dir / "students" / name / "gradescope" / "results.json").read_text())["tests"]
     for export in ("gradebook.csv", "canvas.csv", "junit.xml", "index.html", "gradebook.db"):
         assert (out_dir / export).is_file(), export
     assert "ann" in (out_dir / "gradebook.csv").read_text()
-    assert "ann/report.html" in out.output
+    assert "students/ann/report.html" in out.output
     assert "input: {broken: does not exist: skipped" in out.output
     assert "graded 2, skipped 0 (unchanged)" in out.output
     again = cli("grade", tmp_path / "ann.py", tmp_path / "bo.py", "--out", out_dir, "-e", "q04", "-j", "2")

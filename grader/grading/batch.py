@@ -2,8 +2,10 @@
 
 The steps of a batch, each its own module: collect the inputs into one submission per student
 (``collect``), skip those whose grade is current in the gradebook (``store``), grade the rest on worker
-processes with warm sandboxes (``pool``), and, as each result arrives, write ``DIR/<student>/result.json``
-and ``report.html`` atomically and record it in ``DIR/gradebook.db`` in one transaction.  The exports
+processes with warm sandboxes (``pool``), and, as each result arrives, write ``DIR/students/<student>/result.json``
+and ``report.html`` atomically and record it in ``DIR/gradebook.db`` in one transaction.  A student's key is kept
+in the gradebook for where the submission came from, so it is the same on every run; a result that cannot be
+written or recorded costs that submission alone.  The exports
 (``gradebook.csv``, Canvas CSV, JUnit XML, Gradescope files, the class dashboard) are rebuilt from the gradebook
 (``exports``).  One submission's failure, of any kind, becomes that submission's result and the batch goes on.
 """
@@ -27,6 +29,7 @@ from grader.intake.collect import Entry, collect, safe_key
 from grader.config import REPO_ROOT, Settings
 from grader.review.overrides import apply as apply_overrides
 from grader.report import render_html, write_result
+from grader.report.exports import student_folder, write_exports
 from grader.fileio import atomic_write_text
 from grader.results import SubmissionResult
 from grader.grading.store import Gradebook, Student
@@ -138,8 +141,9 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
     batch = Batch(out_dir)
     work = Path(tempfile.mkdtemp(prefix=".inputs-", dir=out_dir))
     try:
-        entries = _entries(list(inputs), work, batch)
         with Gradebook(out_dir / GRADEBOOK) as book:
+            entries = _entries(list(inputs), work, batch, book.keys())
+            book.remember_keys((entry.identity, entry.student) for entry in entries)
             base = grading_key(settings, ids, python)
             todo: list[tuple[Entry, str, str]] = []
             for entry in entries:
@@ -158,13 +162,21 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
                 result = _result_of(done, entry, points)
                 if overrides:
                     result.notes.extend(apply_overrides(result, overrides))
-                folder = out_dir / entry.student
-                folder.mkdir(parents=True, exist_ok=True)
-                write_result(result, folder / "result.json")
-                atomic_write_text(folder / "report.html", render_html(result))
+                folder, sha = student_folder(out_dir, entry.student), sha or result.sha256
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    write_result(result, folder / "result.json")
+                    atomic_write_text(folder / "report.html", render_html(result))
+                except Exception as exc:  # noqa: BLE001 - a write that fails costs this submission, not the batch
+                    unwritten = f"its report could not be written to {folder}: {type(exc).__name__}: {exc}"[:500]
+                    result.grader_errors.append(unwritten)
+                    sha = ""  # recorded, flagged, and not current: the next run grades it and writes it again
                 student = Student(entry.student, entry.name, entry.lms_id, entry.source, entry.late)
-                book.record(student, result, sha256=sha or result.sha256, grading_key=key, code=done.code,
-                            run_id=run_id)
+                try:
+                    book.record(student, result, sha256=sha, grading_key=key, code=done.code, run_id=run_id)
+                except Exception as exc:  # noqa: BLE001 - not current, so the next run grades it again
+                    batch.problems.append(f"{entry.source}: its result could not be recorded in {GRADEBOOK} "
+                                          f"({type(exc).__name__}: {exc}); the next run grades it again")
                 graded = RecordedGrade(result, folder, student)
                 batch.graded.append(graded)
                 if on_done:
@@ -184,21 +196,23 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
                              backstop=_backstop(settings, ids), on_done=record, on_note=on_note)
             finally:  # stopped with Ctrl-C too: what was recorded is exported
                 book.finish_run(run_id, len(batch.graded), len(batch.skipped))
-                from grader.report.exports import write_exports
-
-                write_exports(book, out_dir, settings)
+                try:
+                    write_exports(book, out_dir, settings)
+                except Exception as exc:  # noqa: BLE001 - every result is recorded; `grader export` rebuilds them
+                    batch.problems.append(f"{out_dir}: the exports could not be written ({type(exc).__name__}: "
+                                          f"{exc}); every result is in {GRADEBOOK}: run grader export {out_dir}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     batch.seconds = time.perf_counter() - began
     return batch
 
 
-def _entries(inputs: list, work: Path, batch: Batch) -> list[Entry]:
+def _entries(inputs: list, work: Path, batch: Batch, known: dict[str, str] | None = None) -> list[Entry]:
     ready = [i for i in inputs if isinstance(i, Entry)]
     paths = [Path(i) for i in inputs if not isinstance(i, Entry)]
     if not paths:
         return ready
-    collected = collect(paths, work)
+    collected = collect(paths, work, known=known)
     batch.problems.extend(f"{p.source}: {p.message}" for p in collected.problems)
     return ready + collected.entries
 

@@ -8,6 +8,10 @@ read from here.
 
 A grading is *current* for a submission when the submission's content hash and the grading key (suites,
 grader version, limits, the student's overrides) match; such submissions are skipped on a re-run.
+
+Each submission's origin (who it is from: an LMS user id, a student folder's or a file's name; see
+``collect.Entry.origin``) keeps the student key it was first given (table ``keys``, unique whatever the case), so
+a student's key, folder and gradebook row stay theirs however the class changes between runs.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from pathlib import Path
 
 from grader.results import SubmissionResult
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2 added ``keys``; a schema-1 gradebook is upgraded in place (its students keep their keys)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS students (
@@ -36,6 +40,8 @@ CREATE TABLE IF NOT EXISTS gradings (
     score REAL, max_score REAL, outcome TEXT, seconds REAL, result TEXT NOT NULL, code TEXT NOT NULL DEFAULT '',
     current INTEGER NOT NULL DEFAULT 1);
 CREATE INDEX IF NOT EXISTS gradings_by_student ON gradings (student, current);
+CREATE TABLE IF NOT EXISTS keys (
+    origin TEXT PRIMARY KEY, student TEXT NOT NULL UNIQUE COLLATE NOCASE, first_seen TEXT);
 """
 
 
@@ -81,12 +87,37 @@ class Gradebook:
             raise GradebookError(f"{self.path} is not a gradebook this grader can use: {exc}") from None
         if found is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        elif found[0] == "1":
+            self._upgrade_from_1()
         elif found[0] != SCHEMA_VERSION:
             raise GradebookError(f"{self.path} has gradebook schema {found[0]}; this grader reads "
                                  f"{SCHEMA_VERSION}. Use a new --out folder or a matching grader version.")
 
+    def _upgrade_from_1(self) -> None:
+        """Schema 1 had no ``keys``: each student's key is kept under its old source (``legacy:<source>``), which
+        the first run of this version adopts for the submission that comes from there (see :meth:`keys`)."""
+        with self._transaction():
+            for student, source in self.db.execute("SELECT student, source FROM students").fetchall():
+                self.db.execute("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", (f"legacy:{source}", student, _now()))
+            self.db.execute("UPDATE meta SET value=? WHERE key='schema'", (SCHEMA_VERSION,))
+
     def close(self) -> None:
         self.db.close()
+
+    # ------------------------------------------------------------------------------------------ keys
+    def keys(self) -> dict[str, str]:
+        """Origin -> the student key it was given (``legacy:<source>`` for a key from a schema-1 gradebook, which
+        ``collect`` hands to the submission from that source)."""
+        return dict(self.db.execute("SELECT origin, student FROM keys").fetchall())
+
+    def remember_keys(self, pairs) -> None:
+        """Keep the key given to each origin, as (origin, key) pairs: an origin keeps the key it had, and a key
+        held under a legacy source passes to the origin that now holds it."""
+        with self._transaction():
+            for origin, key in pairs:
+                self.db.execute("DELETE FROM keys WHERE student=? AND origin LIKE 'legacy:%' AND origin<>?",
+                                (key, origin))
+                self.db.execute("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", (origin, key, _now()))
 
     def __enter__(self):
         return self

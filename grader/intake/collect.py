@@ -50,6 +50,14 @@ class Entry:
     name: str = ""    # the student's name when the input gives one
     lms_id: str = ""  # LMS user id when the name carries one
     late: bool = False
+    # Who the submission is from, as steady across runs as the input allows: the LMS user id, else the student
+    # folder's or the file's own name (not where the class was unpacked).  A gradebook keeps the key it gave each
+    # origin, so a re-run gives a student the same key whatever else has arrived since.
+    origin: str = field(default="", compare=False)
+
+    @property
+    def identity(self) -> str:
+        return self.origin or f"key:{self.student}"
 
 
 @dataclass
@@ -67,16 +75,19 @@ class _Found:
     name: str = ""
     lms_id: str = ""
     late: bool = False
+    origin: str = ""
 
 
 Label = Callable[[Path], str]
 
 
-def collect(inputs: list[Path], work_dir: Path, limits: ZipLimits = ZipLimits()) -> Collected:
+def collect(inputs: list[Path], work_dir: Path, limits: ZipLimits = ZipLimits(),
+            known: dict[str, str] | None = None) -> Collected:
     """Everything gradable in ``inputs``, one entry per file, with every skip and change as a problem.
 
     Zips are extracted under ``work_dir/<zip stem>/`` (``-2``, ``-3``... when that folder exists already, so a
-    rerun never mixes in files from an earlier one).  Entries are sorted by source.
+    rerun never mixes in files from an earlier one).  Entries are sorted by source.  *known* maps origins (see
+    :attr:`Entry.origin`) to the keys an earlier run gave them: they keep those keys, and no new entry takes one.
     """
     found: list[_Found] = []
     problems: list[Problem] = []
@@ -109,7 +120,7 @@ def collect(inputs: list[Path], work_dir: Path, limits: ZipLimits = ZipLimits())
             found.append(_from_file_name(path, source))
         else:
             problems.append(Problem(source, "not a notebook or .py file: skipped"))
-    return Collected(_assign_students(_drop_same_files(found, problems), problems), problems)
+    return Collected(_assign_students(_drop_same_files(found, problems), problems, known or {}), problems)
 
 
 def safe_key(text: str) -> str:
@@ -180,12 +191,12 @@ def _student_folder(folder: Path, label: Label, found: list[_Found], problems: l
         them = "it" if len(scripts) == 1 else "them"
         problems.append(Problem(source, f"{_rel(chosen, folder)!r} is graded on its own: its sandbox does not see "
                                         f"{names} beside it, so importing from {them} fails"))
-    student, name, lms_id = folder.name, "", ""
+    student, name, lms_id, origin = folder.name, "", "", f"folder:{folder.name}"
     moodle = MOODLE_DIR.match(folder.name)
     if moodle:
         student, name = moodle["name"], _shown(moodle["name"])
-        lms_id = moodle["uid"]
-    found.append(_Found(chosen, label(chosen), student, name, lms_id))
+        lms_id, origin = moodle["uid"], f"moodle:{moodle['uid']}"
+    found.append(_Found(chosen, label(chosen), student, name, lms_id, origin=origin))
 
 
 def _walk(folder: Path, label: Label, files: list[Path], others: list[Path], problems: list[Problem],
@@ -216,12 +227,14 @@ def _mtime(path: Path) -> float:
 def _from_file_name(path: Path, source: str) -> _Found:
     """A loose file: its student comes from an LMS name pattern when it has one, else from its stem."""
     canvas = CANVAS.match(path.name)
-    if canvas:
-        return _Found(path, source, canvas["name"], canvas["name"], canvas["uid"], bool(canvas["late"]))
+    if canvas:  # a resubmission has another submission id and file name: the user id is who it is from
+        return _Found(path, source, canvas["name"], canvas["name"], canvas["uid"], bool(canvas["late"]),
+                      origin=f"canvas:{canvas['uid']}")
     moodle = MOODLE_FILE.match(path.name)
     if moodle:
-        return _Found(path, source, moodle["name"], _shown(moodle["name"]), moodle["uid"])
-    return _Found(path, source, path.stem)
+        return _Found(path, source, moodle["name"], _shown(moodle["name"]), moodle["uid"],
+                      origin=f"moodle:{moodle['uid']}")
+    return _Found(path, source, path.stem, origin=f"file:{path.name}")
 
 
 # ------------------------------------------------------------------------------------------ student keys
@@ -240,28 +253,49 @@ def _drop_same_files(found: list[_Found], problems: list[Problem]) -> list[_Foun
     return list(kept.values())
 
 
-def _assign_students(found: list[_Found], problems: list[Problem]) -> list[Entry]:
-    """Safe, case-insensitively unique keys; two LMS students who share a name both get their id appended."""
+def _assign_students(found: list[_Found], problems: list[Problem], known: dict[str, str]) -> list[Entry]:
+    """Safe, case-insensitively unique keys; two LMS students who share a name both get their id appended.
+
+    An origin a gradebook already knows keeps its key; every other entry gets a key no known origin holds, so a
+    student's key never moves to someone else (``alice.py`` graded alone, then next to ``Alice.py``: ``alice``
+    stays ``alice.py``'s)."""
+    found = sorted(found, key=lambda f: f.source)
+    seen: set[str] = set()
+    for item in found:  # two files from one origin in one run (a student's two files): the later ones by source
+        if item.origin in seen:
+            item.origin = f"{item.origin}@{item.source}"
+        seen.add(item.origin)
     ids_by_key: dict[str, set[str]] = {}
     for item in found:
         if item.lms_id:
             ids_by_key.setdefault(safe_key(item.student).lower(), set()).add(item.lms_id)
-    taken: dict[str, str] = {}  # lowercased key -> source that holds it
-    entries = []
-    for item in sorted(found, key=lambda f: f.source):
+    taken: dict[str, str] = {key.lower(): f"{origin}, graded in an earlier run"
+                             for origin, key in known.items()}  # lowercased key -> who holds it
+    keys: dict[int, str] = {}
+    kept: set[str] = set()
+    for n, item in enumerate(found):
+        held = known.get(item.origin) or known.get(f"legacy:{item.source}")
+        if held is not None and held.lower() not in kept:
+            keys[n] = held
+            kept.add(held.lower())
+            taken[held.lower()] = item.source
+    for n, item in enumerate(found):
+        if n in keys:
+            continue
         base = safe_key(item.student)
         if item.lms_id and len(ids_by_key.get(base.lower(), ())) > 1:
             base = safe_key(f"{base[:MAX_KEY - len(item.lms_id) - 1]}_{item.lms_id}")
-        key, n = base, 2
+        key, count = base, 2
         while key.lower() in taken:
-            suffix = f"-{n}"
-            key, n = base[:MAX_KEY - len(suffix)].rstrip("._-") + suffix, n + 1
+            suffix = f"-{count}"
+            key, count = base[:MAX_KEY - len(suffix)].rstrip("._-") + suffix, count + 1
         if key != base:
             problems.append(Problem(item.source, f"duplicate student id {base!r} (also "
                                                  f"{taken[base.lower()]}): graded as {key!r}"))
         taken[key.lower()] = item.source
-        entries.append(Entry(key, item.path, item.source, item.name, item.lms_id, item.late))
-    return entries
+        keys[n] = key
+    return [Entry(keys[n], item.path, item.source, item.name, item.lms_id, item.late, item.origin)
+            for n, item in enumerate(found)]
 
 
 # ------------------------------------------------------------------------------------------------- zips

@@ -3,10 +3,10 @@
 Exports are derived files: the gradebook is the record, so they can be rebuilt at any time (``grader export``)
 and a run that was killed midway rebuilds them on the next start.  Each is written atomically.
 
-* ``gradebook.csv``: one row per student, a column per exercise, the total;
+* ``gradebook.csv``: one row per student, a column per exercise, the total, where it came from and its report;
 * ``canvas.csv``: Canvas's gradebook import (one assignment column);
 * ``junit.xml``: every case of every student, for CI dashboards;
-* ``<student>/gradescope/results.json``: Gradescope's autograder format, per submission;
+* ``students/<student>/gradescope/results.json``: Gradescope's autograder format, per submission;
 * ``index.html``: the class dashboard (score distribution, pass rates, students, flags with evidence).
 """
 from __future__ import annotations
@@ -23,6 +23,19 @@ from grader.report.junit import write_junit
 from grader.grading.store import Gradebook
 
 DEFAULT_ASSIGNMENT = "Chapter 4: MNIST basics"
+# Students' folders live under DIR/students/, never beside the exports: a student key is whatever a file was named
+# (``gradebook.csv.py`` gives ``gradebook.csv``) and must not be able to take an export's place.
+STUDENTS = "students"
+
+
+def student_folder(out_dir: Path, key: str) -> Path:
+    """Where one student's files go in a graded folder: result.json, report.html, gradescope/results.json."""
+    return Path(out_dir) / STUDENTS / key
+
+
+def report_href(key: str) -> str:
+    """A student's report, relative to the graded folder (and so to the dashboard in it)."""
+    return f"{STUDENTS}/{key}/report.html"
 
 
 @dataclass
@@ -51,14 +64,16 @@ def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignm
     out = Exported()
     gradings = book.current()
     results = [g.result for g in gradings]
-    out.files.append(write_gradebook_csv(results, out_dir / "gradebook.csv"))
+    extra = {"source": [g.student.source for g in gradings],
+             "report": [report_href(g.student.student) for g in gradings]}
+    out.files.append(write_gradebook_csv(results, out_dir / "gradebook.csv", extra=extra))
     rows = [(g.student.student, g.student.name, g.student.lms_id, g.result) for g in gradings]
     points = max((r.max_score for r in results), default=None) or None
     out.warnings += write_canvas_csv(rows, assignment, points, out_dir / "canvas.csv")
     out.files.append(out_dir / "canvas.csv")
     out.files.append(write_junit(results, out_dir / "junit.xml"))
     for g in gradings:
-        folder = out_dir / g.student.student
+        folder = student_folder(out_dir, g.student.student)
         write_gradescope(g.result, folder / "gradescope" / "results.json")
     out.files.append(_dashboard(gradings, out_dir, settings, title))
     return out
@@ -69,7 +84,7 @@ def _dashboard(gradings, out_dir: Path, settings: Settings, title: str) -> Path:
     from grader.report.dashboard import ClassRow, render_dashboard
     from grader.fileio import atomic_write_text
 
-    rows = [ClassRow(g.student.student, g.student.name, g.result, f"{g.student.student}/report.html")
+    rows = [ClassRow(g.student.student, g.student.name, g.result, report_href(g.student.student))
             for g in gradings]
     flags = find_flags({g.student.student: g.result for g in gradings},
                        {g.student.student: g.code for g in gradings}, starter_code(settings))

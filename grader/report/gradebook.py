@@ -2,7 +2,8 @@
 
 Columns are fixed first (submission, path, sha256, score, max_score, percent), then one score column per
 exercise id, then one ``<id>_outcome`` column per exercise, then the count of grader errors, the exercises an instructor overrode and those whose provisional (rubric) score
-needs review.  Exercises are the
+needs review; a graded folder's gradebook ends with ``source`` (where each submission came from) and ``report``
+(its report).  Exercises are the
 union over all results in first-seen order, so a submission that skipped an exercise gets empty cells instead of
 shifting columns.  Text cells that a spreadsheet would run as a formula are neutralised, because submission names
 and paths come from students.  The file is written atomically so a crash never leaves half a gradebook.
@@ -37,13 +38,16 @@ def exercise_ids(results: list[SubmissionResult]) -> list[str]:
     return list(seen)
 
 
-def gradebook_rows(results: list[SubmissionResult]) -> list[list[str]]:
-    """Header plus one row per result, all strings (numbers in fixed formatting)."""
+def gradebook_rows(results: list[SubmissionResult], extra: dict[str, list[str]] | None = None) -> list[list[str]]:
+    """Header plus one row per result, all strings (numbers in fixed formatting).  *extra* adds columns at the
+    end, each a name and one text per result (a graded folder adds ``source`` and ``report``)."""
+    extra = extra or {}
     ids = exercise_ids(results)
     header = BASE_COLUMNS + [safe_cell(i) for i in ids] + [safe_cell(f"{i}_outcome") for i in ids] + [
         "grader_errors", "overridden", "needs_review"]
+    header += [safe_cell(name) for name in extra]
     rows = [header]
-    for r in results:
+    for n, r in enumerate(results):
         by_id = {ex.id: ex for ex in r.exercises}
         percent = f"{100.0 * r.score / r.max_score:.1f}" if r.max_score else ""
         row = [safe_cell(r.submission), safe_cell(r.path), r.sha256, fmt_number(r.score), fmt_number(r.max_score),
@@ -53,18 +57,20 @@ def gradebook_rows(results: list[SubmissionResult]) -> list[list[str]]:
         row.append(str(len(r.grader_errors)))
         row.append(" ".join(ex.id for ex in r.exercises if ex.override))
         row.append(" ".join(ex.id for ex in r.exercises if ex.needs_review))
+        row += [safe_cell(values[n]) for values in extra.values()]
         rows.append(row)
     return rows
 
 
-def gradebook_csv(results: list[SubmissionResult]) -> str:
+def gradebook_csv(results: list[SubmissionResult], extra: dict[str, list[str]] | None = None) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(gradebook_rows(results))
+    csv.writer(buffer, lineterminator="\n").writerows(gradebook_rows(results, extra))
     return buffer.getvalue()
 
 
-def write_gradebook_csv(results: list[SubmissionResult], path: str | os.PathLike[str]) -> Path:
+def write_gradebook_csv(results: list[SubmissionResult], path: str | os.PathLike[str],
+                        extra: dict[str, list[str]] | None = None) -> Path:
     """Write the gradebook CSV (UTF-8) to ``path`` atomically and return the path."""
     target = Path(path)
-    atomic_write_text(target, gradebook_csv(results))
+    atomic_write_text(target, gradebook_csv(results, extra))
     return target

@@ -51,8 +51,8 @@ def test_endless_loop_and_huge_allocation_do_not_spoil_the_batch(tmp_path, make_
     rows = list(csv.DictReader((tmp_path / "out" / "gradebook.csv").open()))
     assert [r["submission"] for r in rows] == ["alice", "bob", "bomb", "corrupt", "loop"]
     dashboard = (tmp_path / "out" / "index.html").read_text()
-    assert 'href="alice/report.html"' in dashboard
-    assert dashboard.count('href="loop/report.html"') == 2  # its row, and its timeout flag
+    assert 'href="students/alice/report.html"' in dashboard
+    assert dashboard.count('href="students/loop/report.html"') == 2  # its row, and its timeout flag
 
 
 def test_a_grader_crash_is_that_submissions_result_and_the_rest_are_kept(tmp_path, make_script, monkeypatch):
@@ -71,8 +71,8 @@ def test_a_grader_crash_is_that_submissions_result_and_the_rest_are_kept(tmp_pat
     first, second = sorted(batch.graded, key=lambda g: g.result.submission)
     assert first.result.score == 2
     assert "grader bug" in second.result.grader_errors[0]
-    assert (tmp_path / "out" / "first" / "result.json").exists()
-    assert (tmp_path / "out" / "second" / "result.json").exists()
+    assert (tmp_path / "out" / "students" / "first" / "result.json").exists()
+    assert (tmp_path / "out" / "students" / "second" / "result.json").exists()
 
 
 def test_a_rerun_grades_only_what_changed_and_keeps_the_history(tmp_path, make_script):
@@ -183,3 +183,59 @@ def test_safe_names_are_valid_and_unique():
     names = [safe_name(s, taken) for s in ["Ann Lee", "Ann_Lee", "../../etc", "", "ünï cödé"]]
     assert len(set(n.lower() for n in names)) == 5
     assert all("/" not in n and not n.startswith(".") for n in names)
+
+
+def test_files_named_like_the_outputs_break_nothing_and_each_file_keeps_its_key(tmp_path):
+    """Students' folders live under students/, so a file named like an export cannot take its place; a key given
+    once stays with its file, so alice.py keeps 'alice' when Alice.py arrives, and each file has one current row."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    names = ["gradebook.csv", "index.html", "gradebook.db", "junit.xml", "canvas.csv", "students", "alice"]
+    for name in names:
+        (folder / f"{name}.py").write_text(WRONG)
+    out = tmp_path / "out"
+    first = grade_many([folder], out, load_settings(), exercise_ids=["q04"])
+    assert first.problems == [] and sorted(g.result.submission for g in first.graded) == sorted(names)
+    for export in ("gradebook.csv", "canvas.csv", "junit.xml", "index.html", "gradebook.db"):
+        assert (out / export).is_file(), export
+    rows = {r["submission"]: r for r in csv.DictReader((out / "gradebook.csv").open(encoding="utf-8"))}
+    assert sorted(rows) == sorted(names)
+    for name, row in rows.items():
+        assert row["source"] == f"{folder}/{name}.py" and row["report"] == f"students/{name}/report.html"
+        assert (out / row["report"]).is_file()
+        assert json.loads((out / "students" / name / "gradescope" / "results.json").read_text())["tests"]
+    assert 'href="students/gradebook.csv/report.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+    (folder / "Alice.py").write_text(RIGHT)  # sorts before alice.py, which had 'alice' first
+    second = grade_many([folder], out, load_settings(), exercise_ids=["q04"])
+    assert [g.result.submission for g in second.graded] == ["Alice-2"] and sorted(second.skipped) == sorted(names)
+    assert second.problems == [f"{folder}/Alice.py: duplicate student id 'Alice' (also {folder}/alice.py): graded "
+                               "as 'Alice-2'"]
+    third = grade_many([folder], out, load_settings(), exercise_ids=["q04"])
+    assert third.graded == [] and len(third.skipped) == len(names) + 1
+    with Gradebook(out / "gradebook.db") as book:
+        current = {g.student.source: (g.student.student, g.result.score) for g in book.current()}
+        rows = book.db.execute("SELECT student, count(*), sum(current) FROM gradings GROUP BY student").fetchall()
+    assert current[f"{folder}/alice.py"] == ("alice", 0) and current[f"{folder}/Alice.py"] == ("Alice-2", 2)
+    assert len(current) == len(names) + 1  # one current grading per file
+    assert all(count == 1 and now == 1 for _, count, now in rows) and len(rows) == len(names) + 1
+
+
+def test_a_result_that_cannot_be_written_costs_only_that_submission(tmp_path, make_script):
+    subs = [make_script(RIGHT, "ann.py"), make_script(RIGHT, "bob.py")]
+    out = tmp_path / "out"
+    (out / "students" / "bob" / "result.json").mkdir(parents=True)  # where bob's result must go: a folder
+    first = grade_many(subs, out, load_settings(), exercise_ids=["q04"])
+    by_name = {g.result.submission: g.result for g in first.graded}
+    assert by_name["ann"].grader_errors == [] and by_name["ann"].score == 2
+    [error] = by_name["bob"].grader_errors
+    assert error.startswith(f"its report could not be written to {out / 'students' / 'bob'}: IsADirectoryError")
+    assert json.loads((out / "students" / "ann" / "result.json").read_text())["score"] == 2
+    assert (out / "gradebook.csv").is_file() and (out / "index.html").is_file()
+    with Gradebook(out / "gradebook.db") as book:
+        assert {g.student.student: g.result.grader_errors for g in book.current()} == {"ann": [], "bob": [error]}
+    (out / "students" / "bob" / "result.json").rmdir()
+    again = grade_many(subs, out, load_settings(), exercise_ids=["q04"])  # bob is not current: graded and written
+    assert [g.result.submission for g in again.graded] == ["bob"] and again.skipped == ["ann"]
+    assert again.graded[0].result.grader_errors == []
+    assert json.loads((out / "students" / "bob" / "result.json").read_text())["score"] == 2

@@ -55,3 +55,25 @@ def test_runs_are_logged(tmp_path):
         book.finish_run(run, graded=3, skipped=2)
         [logged] = book.runs()
         assert (logged["workers"], logged["graded"], logged["skipped"]) == (2, 3, 2) and logged["finished"]
+
+
+def test_keys_stay_with_their_origin_and_a_schema_1_gradebook_keeps_its_students_keys(tmp_path):
+    with Gradebook(tmp_path / "g.db") as book:
+        book.remember_keys([("file:alice.py", "alice")])
+        book.remember_keys([("file:alice.py", "alice-2"), ("file:Alice.py", "ALICE")])  # alice.py keeps its key
+        assert book.keys() == {"file:alice.py": "alice"}  # and 'ALICE' is 'alice' whatever the case: refused
+    db = sqlite3.connect(tmp_path / "old.db")  # what a schema-1 gradebook held
+    db.executescript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                     "INSERT INTO meta VALUES ('schema', '1');"
+                     "CREATE TABLE students (student TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', lms_id TEXT "
+                     "NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '', late INTEGER NOT NULL DEFAULT 0, "
+                     "first_seen TEXT, last_seen TEXT);"
+                     "INSERT INTO students (student, source) VALUES ('bob', 'class/bob.py');")
+    db.commit()
+    db.close()
+    with Gradebook(tmp_path / "old.db") as book:
+        assert book.keys() == {"legacy:class/bob.py": "bob"}
+        book.remember_keys([("file:bob.py", "bob")])  # the first run of this version hands the key on
+        assert book.keys() == {"file:bob.py": "bob"}
+    with Gradebook(tmp_path / "old.db") as again:
+        assert again.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == ("2",)

@@ -331,7 +331,7 @@ def test_one_batch_of_every_bad_input_grades_the_honest_ones_and_accounts_for_th
     for student, result in results.items():
         assert result.grader_errors == [], student
         assert result.max_score == 3, student
-        assert json.loads((out / student / "result.json").read_text())["score"] == result.score
+        assert json.loads((out / "students" / student / "result.json").read_text())["score"] == result.score
     for student, notes in FULL_MARKS.items():
         assert (student, results[student].score, results[student].notes) == (student, 3, notes)
     for student, notes in NOTHING_GRADED.items():

@@ -366,6 +366,29 @@ def test_student_ids_that_collide_get_suffixes_and_a_problem(make_tree, work):
         Problem(f"{d}/alice.py", f"duplicate student id 'alice' (also {d}/ALICE/nb.ipynb): graded as 'alice-3'")]
 
 
+def test_each_entry_says_where_it_is_from_as_steadily_as_the_input_allows(make_tree, make_zip, work):
+    d = make_tree("cls", {"alice.py": "", "bob/nb.ipynb": None, "Jo Lee_77_assignsubmission_file_/w.ipynb": None})
+    z = make_zip("canvas.zip", [("leeann_444_555_lesson4.ipynb", None), ("leeann_444_556_lesson4-1.py", "")])
+    got = collect([d, z], work)
+    assert sorted(e.origin for e in got.entries) == ["canvas:444", "canvas:444@" + f"{z}:leeann_444_556_lesson4-1.py",
+                                                     "file:alice.py", "folder:bob", "moodle:77"]
+
+
+def test_known_origins_keep_their_keys_and_no_new_entry_takes_one(make_tree, make_zip, work):
+    d = make_tree("cls", {"Alice.py": "", "alice.py": "", "carol.py": "", "dave.py": ""})
+    z = make_zip("canvas.zip", [("leeann_444_999_lesson4-2.ipynb", None)])  # a resubmission: new ids, new name
+    known = {"file:alice.py": "alice", "canvas:444": "leeann", "file:gone.py": "Carol",
+             f"legacy:{d}/dave.py": "dave_old"}
+    got = collect([d, z], work, known=known)
+    assert {e.source.rsplit("/", 1)[-1]: e.student for e in got.entries} == {
+        "Alice.py": "Alice-2", "alice.py": "alice", "carol.py": "carol-2", "dave.py": "dave_old",
+        "canvas.zip:leeann_444_999_lesson4-2.ipynb": "leeann"}
+    assert got.problems == [
+        Problem(f"{d}/Alice.py", f"duplicate student id 'Alice' (also {d}/alice.py): graded as 'Alice-2'"),
+        Problem(f"{d}/carol.py", "duplicate student id 'carol' (also file:gone.py, graded in an earlier run): "
+                                 "graded as 'carol-2'")]
+
+
 def test_awkward_names_become_safe_distinct_keys(make_tree, work):
     names = ["-v.py", ";rm -rf ~.py", "Ann Lee.ipynb", "CON.ipynb", "Zoë Ōtsuka.py", "x" * 100 + ".py",
              "李雷.ipynb", "王芳.ipynb"]

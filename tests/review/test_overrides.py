@@ -54,6 +54,9 @@ def test_overrides_survive_regrading_through_the_cli(tmp_path, make_script):
         out = CliRunner().invoke(main, ["grade", str(sub), "--out", str(tmp_path / "o"), "-e", "q04",
                                         "--overrides", str(table)])
         assert out.exit_code == 0, out.output
-    report = (tmp_path / "o" / "ann" / "report.html").read_text()
+    report = (tmp_path / "o" / "students" / "ann" / "report.html").read_text()
     assert "Score set by your instructor" in report and "accepted after discussion" in report
-    assert "q04" in (tmp_path / "o" / "gradebook.csv").read_text().splitlines()[1].split(",")[-2]
+    import csv
+
+    [row] = csv.DictReader((tmp_path / "o" / "gradebook.csv").open(encoding="utf-8"))
+    assert row["overridden"] == "q04"

@@ -108,14 +108,32 @@ def _carries_negation(phrase: list[str]) -> bool:
                                                                    for i in range(len(phrase) - 1))
 
 
+def _starts(pattern: str, words: Words) -> list[int]:
+    """Where a phrase may start: looked up once per answer and first word (a grade scores some 3,000 phrases)."""
+    cache = words.__dict__.setdefault("_starts", {})
+    if pattern not in cache:
+        index = words.__dict__.get("_index")
+        if index is None:
+            index = words.__dict__["_index"] = {}
+            for i, token in enumerate(words.words):
+                index.setdefault(token, []).append(i)
+        if not pattern.endswith("*") and len(pattern) < 6:  # exact: a look-up
+            cache[pattern] = index.get(pattern, [])
+        else:  # a prefix, or a long word that may carry a slip: only words that could match are tried
+            head = pattern[0]
+            cache[pattern] = sorted(i for token, where in index.items()
+                                    if (token[:1] == head or token[1:2] == head) and _word_matches(pattern, token)
+                                    for i in where)
+    return cache[pattern]
+
+
 def phrase_spans(phrase: list[str], words: Words) -> list[tuple[int, int]]:
     """Every (start, end) where the phrase's words occur in order within one sentence, GAP words apart at most."""
     w = words.words
     gap = GAP
     if phrase[0] == "=":  # side by side
         phrase, gap = phrase[1:], 0
-    first = phrase[0]
-    starts = [i for i, token in enumerate(w) if _word_matches(first, token)]
+    starts = _starts(phrase[0], words)
     spans = []
     for start in starts:
         position, ok = start, True

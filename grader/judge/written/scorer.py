@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from grader.judge.written import signals
 from grader.judge.written.match import Hit, after_denial, best, find, negated_spans, phrase_spans
 from grader.judge.written.model import Rubric
-from grader.judge.written.text import prose, tokenise, words
+from grader.judge.written.text import Words, prose, tokenise, words
 from grader.results import CaseResult, Outcome, Visibility
 
 NAME = "written answer"
@@ -52,9 +52,11 @@ def score(text: str | None, rubric: Rubric, prompt: str = "", others: Mapping[st
                         "misconceptions": [], "review_reasons": [], "words": 0, "evidence": {}}
         return case
     said = list(toks.words)  # as written, for the checks below; the ignored words are blanked for matching
+    blank = list(said)
     for phrase in rubric.ignore:
         for start, end in phrase_spans(phrase, toks):
-            toks.words[start:end + 1] = ["~"] * (end + 1 - start)
+            blank[start:end + 1] = ["~"] * (end + 1 - start)
+    toks = Words(blank, toks.sentence, toks.clause, toks.period)
     negated = negated_spans(toks)
     found: dict[str, Hit] = {}
     denied: dict[str, Hit] = {}
