@@ -108,7 +108,7 @@ def load_settings(*, pyproject: Path | None = None, solutions_dir: str | Path | 
     for name, value in table.items():
         if name in _LIMIT_TYPES:
             limits[name] = _coerce(name, value, f"[tool.grader] in {pyproject}")
-        elif name not in ("solutions", "exercises", "device"):
+        elif name not in ("solutions", "exercises", "device", "late"):  # [tool.grader.late]: grader/review/late.py
             raise ConfigError(f"unknown setting {name!r} in [tool.grader] of {pyproject}; "
                               f"known: {', '.join(sorted(_LIMIT_TYPES))}, solutions, exercises, device")
     for name, value in limit_overrides.items():

@@ -62,6 +62,8 @@ class CaseResult:
     duration: float = 0.0
     needs_review: bool = False  # a provisional score (written answers) an instructor should look at
     details: dict[str, Any] = field(default_factory=dict)  # e.g. rubric concepts found and missed
+    # The instructor's decision on this case ({score, computed, comment, by, at, accepted, ...}); its score wins.
+    override: dict[str, Any] | None = None
 
     def redacted(self) -> "CaseResult":
         """The form a student may see: hidden cases lose expected/actual values."""
@@ -133,6 +135,11 @@ class SubmissionResult:
     # Sandbox events worth an instructor's eye, as plain data: {"kind", "cell", "exercise", "message"} where kind
     # is timeout, memory, died, protocol (a reply the grader refused), not_run or output (output truncated).
     incidents: list[dict[str, Any]] = field(default_factory=list)
+    # The late-work line ({status, submitted_at, due, late_by, percent, penalty, raw_score, ...}) when a late
+    # policy applies: ``score`` is then the raw score less ``penalty`` (grader/review/late.py sets both).
+    late: dict[str, Any] | None = None
+    # Regrade requests and their answers ({id, exercise, reason, status, reply, answered_at}), for the report.
+    requests: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def outcome(self) -> Outcome:

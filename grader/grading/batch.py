@@ -27,7 +27,7 @@ from grader.grading import pool, worker
 from grader.catalog import load_catalog, select
 from grader.intake.collect import Entry, collect, safe_key
 from grader.config import REPO_ROOT, Settings
-from grader.review.overrides import apply as apply_overrides
+from grader.review.decisions import Decisions
 from grader.report import render_html, write_result
 from grader.report.exports import student_folder, write_exports
 from grader.fileio import atomic_write_text
@@ -95,14 +95,6 @@ def grading_key(settings: Settings, exercise_ids: list[str], python: str | None 
     return digest.hexdigest()[:32]
 
 
-def _student_key(base: str, overrides: dict | None, student: str) -> str:
-    """The student's overrides are part of their key: changing one regrades exactly that student."""
-    mine = sorted((ex, o.score, o.comment) for (who, ex), o in (overrides or {}).items() if who == student)
-    if not mine:
-        return base
-    return base + "+" + hashlib.sha256(json.dumps(mine).encode()).hexdigest()[:12]
-
-
 def _file_hash(path: Path) -> str:
     """SHA-256 of the file, read in chunks: a 200 MB notebook (refused by the loader) costs no 200 MB here."""
     digest = hashlib.sha256()
@@ -117,7 +109,7 @@ def _file_hash(path: Path) -> str:
 
 def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings, *, exercise_ids=None,
                jobs: int | None = None, force: bool = False, overrides: dict | None = None,
-               python: str | None = None, warm: bool = True, scheduler: str | None = None,
+               python: str | None = None, warm: bool = True, scheduler: str | None = None, late=None,
                on_plan: Callable[[int, int, int], None] | None = None,
                on_done: Callable[[RecordedGrade, int, int], None] | None = None,
                on_note: Callable[[str], None] | None = None) -> Batch:
@@ -126,6 +118,9 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
     ``jobs=None`` grades in this process (one warm sandbox at a time); ``jobs=N`` on N worker processes;
     ``scheduler="tcp://host:8786"`` on the workers of that Dask cluster.
     ``on_plan(total, to_grade, skipped)`` is called once, ``on_done(graded, n, to_grade)`` after each result.
+    *overrides* (an ``--overrides`` CSV) are imported into the gradebook's decisions and *late*
+    (:class:`grader.review.late.Inputs`: the policy, extensions and submission times) recorded there; both are
+    applied on top of each grade as it is written, so neither makes anyone's grade stale.
     """
     began = time.perf_counter()
     if settings.device == "auto":  # settled once, as the CLI does, so that the grading key names a real device
@@ -145,9 +140,12 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
             entries = _entries(list(inputs), work, batch, book.keys())
             book.remember_keys((entry.identity, entry.student) for entry in entries)
             base = grading_key(settings, ids, python)
+            store = Decisions(book)
+            if overrides:
+                batch.problems.extend(store.import_overrides(overrides).problems)
             todo: list[tuple[Entry, str, str]] = []
             for entry in entries:
-                sha, key = _file_hash(entry.path), _student_key(base, overrides, entry.student)
+                sha, key = _file_hash(entry.path), base
                 if not force and sha and book.is_current(entry.student, sha, key):
                     batch.skipped.append(entry.student)
                 else:
@@ -159,9 +157,8 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
 
             def record(done: pool.GradedJob) -> None:
                 entry, sha, key = by_index[done.task.index]
-                result = _result_of(done, entry, points)
-                if overrides:
-                    result.notes.extend(apply_overrides(result, overrides))
+                computed = _result_of(done, entry, points)
+                result = store.final_of(entry.student, computed)  # with the instructor's decisions, late penalty
                 folder, sha = student_folder(out_dir, entry.student), sha or result.sha256
                 try:
                     folder.mkdir(parents=True, exist_ok=True)
@@ -169,11 +166,12 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
                     atomic_write_text(folder / "report.html", render_html(result))
                 except Exception as exc:  # noqa: BLE001 - a write that fails costs this submission, not the batch
                     unwritten = f"its report could not be written to {folder}: {type(exc).__name__}: {exc}"[:500]
-                    result.grader_errors.append(unwritten)
+                    for each in {id(computed): computed, id(result): result}.values():
+                        each.grader_errors.append(unwritten)
                     sha = ""  # recorded, flagged, and not current: the next run grades it and writes it again
                 student = Student(entry.student, entry.name, entry.lms_id, entry.source, entry.late)
                 try:
-                    book.record(student, result, sha256=sha, grading_key=key, code=done.code, run_id=run_id)
+                    book.record(student, computed, sha256=sha, grading_key=key, code=done.code, run_id=run_id)
                 except Exception as exc:  # noqa: BLE001 - not current, so the next run grades it again
                     batch.problems.append(f"{entry.source}: its result could not be recorded in {GRADEBOOK} "
                                           f"({type(exc).__name__}: {exc}); the next run grades it again")
@@ -196,6 +194,8 @@ def grade_many(inputs: Iterable[Path | Entry], out_dir: Path, settings: Settings
                              backstop=_backstop(settings, ids), on_done=record, on_note=on_note)
             finally:  # stopped with Ctrl-C too: what was recorded is exported
                 book.finish_run(run_id, len(batch.graded), len(batch.skipped))
+                if late is not None:  # after grading: the times name students the gradebook now knows
+                    batch.problems.extend(store.record_late(late))
                 try:
                     write_exports(book, out_dir, settings)
                 except Exception as exc:  # noqa: BLE001 - every result is recorded; `grader export` rebuilds them

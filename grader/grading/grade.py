@@ -183,7 +183,10 @@ def _written_case(ex: Exercise, answers: dict[str, str], solutions: Path | None)
     if solutions is None:
         return rubric.check_present(text)
     prompt = ex.written["prompt"] + "\n" + (ex.folder / "prompt.md").read_text(encoding="utf-8")
-    return rubric.score(text, rubric.load_rubric(solutions / ex.id / "rubric.toml"), prompt, answers, ex.id)
+    case = rubric.score(text, rubric.load_rubric(solutions / ex.id / "rubric.toml"), prompt, answers, ex.id)
+    if text:
+        case.details["answer"] = text  # what the student wrote, for the instructor's review (grader/review/desk)
+    return case
 
 
 def _worst_cell(session: Session, exercise_id: str):

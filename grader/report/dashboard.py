@@ -169,16 +169,51 @@ def _flag_sections(rows: list[ClassRow], flags: list[Flag], anchors: dict[int, s
     return sections
 
 
-def context(rows: list[ClassRow], flags: list[Flag], *, title: str, generated: str) -> dict[str, Any]:
+def review_summary(gradings, requests: list[dict], changed: list[dict], out_dir, *, desk: bool = False
+                   ) -> dict[str, Any]:
+    """What is left for the instructor: answers to review per question, open regrade requests, decisions whose
+    computed score changed underneath them, late submissions.  With *desk*, each item links to the desk's view
+    of it (the dashboard as the desk serves it); otherwise the section names the command that opens the desk."""
+    questions: dict[str, dict[str, Any]] = {}
+    late = []
+    names = {}
+    for g in gradings:
+        key = g.student.student
+        names[key] = g.student.name or key
+        for ex in g.result.exercises:
+            entry = questions.setdefault(ex.id, {"id": ex.id, "title": ex.title, "left": 0,
+                                                 "href": f"/q/{quote(ex.id)}" if desk else None})
+            entry["left"] += ex.needs_review
+        info = g.result.late
+        if info and info["status"] in ("late", "unknown"):
+            late.append({"key": key, "name": names[key], "line": info["line"], "penalty": fmt_number(info["penalty"]),
+                         "href": f"/s/{quote(key)}" if desk else None})
+    open_requests = [{"id": r["id"], "key": r["student"], "name": names.get(r["student"], r["student"]),
+                      "exercise": r["exercise"], "reason": r["reason"]} for r in requests if r["status"] == "open"]
+    moved = [{**c, "name": names.get(c["student"], c["student"]), "then": fmt_number(c["then"]),
+              "now": "gone" if c["now"] is None else fmt_number(c["now"]), "score": fmt_number(c["score"]),
+              "href": f"/s/{quote(c['student'])}" if desk else None} for c in changed]
+    left = [q for q in questions.values() if q["left"]]
+    left.sort(key=lambda q: (-q["left"], q["id"]))
+    return {"desk": desk, "command": f"grader review {out_dir}", "left": sum(q["left"] for q in left),
+            "questions": left, "requests": open_requests, "requests_href": "/requests" if desk else None,
+            "changed": moved, "late": late}
+
+
+def context(rows: list[ClassRow], flags: list[Flag], *, title: str, generated: str,
+            review: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the template needs, as plain values (handy for testing the view without parsing HTML)."""
     anchors = {i: f"flag-{i + 1}" for i in range(len(flags))}
     return {"title": title, "headline": _headline(rows, flags, generated), "histogram": _histogram(rows),
             "exercises": _exercises(rows), "outcome_labels": [label for label, _ in OUTCOME_COLUMNS],
             "students": _students(rows, flags, anchors), "sections": _flag_sections(rows, flags, anchors),
-            "kinds": list(KINDS)}
+            "kinds": list(KINDS), "review": review}
 
 
-def render_dashboard(rows: list[ClassRow], flags: list[Flag], *, title: str, generated: str) -> str:
-    """The class dashboard as one HTML document (inline CSS, SVG and a small sorting script; no requests)."""
+def render_dashboard(rows: list[ClassRow], flags: list[Flag], *, title: str, generated: str,
+                     review: dict[str, Any] | None = None) -> str:
+    """The class dashboard as one HTML document (inline CSS, SVG and a small sorting script; no requests).
+
+    *review* (:func:`review_summary`) adds the section on what is left to review."""
     return _environment().get_template("class.html.j2").render(**context(rows, flags, title=title,
-                                                                        generated=generated))
+                                                                        generated=generated, review=review))

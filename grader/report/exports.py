@@ -7,7 +7,12 @@ and a run that was killed midway rebuilds them on the next start.  Each is writt
 * ``canvas.csv``: Canvas's gradebook import (one assignment column);
 * ``junit.xml``: every case of every student, for CI dashboards;
 * ``students/<student>/gradescope/results.json``: Gradescope's autograder format, per submission;
-* ``index.html``: the class dashboard (score distribution, pass rates, students, flags with evidence).
+* ``index.html``: the class dashboard (score distribution, pass rates, students, flags with evidence, what is left
+  to review).
+
+Every export shows the grade as it stands: the computed gradings with the instructor's decisions and the late
+penalty put on (:meth:`grader.review.decisions.Decisions.finalise`); the reports of students whose grade a
+decision, a late penalty or a regrade request touches are written again with it.
 """
 from __future__ import annotations
 
@@ -61,8 +66,12 @@ def starter_code(settings: Settings) -> str:
 
 def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignment: str = DEFAULT_ASSIGNMENT,
                   title: str = "Chapter 4: MNIST basics") -> Exported:
+    from grader.review.decisions import Decisions
+
     out = Exported()
-    gradings = book.current()
+    store = Decisions(book)
+    computed = book.current()
+    gradings = store.finalise(computed)
     results = [g.result for g in gradings]
     extra = {"source": [g.student.source for g in gradings],
              "report": [report_href(g.student.student) for g in gradings]}
@@ -72,14 +81,35 @@ def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignm
     out.warnings += write_canvas_csv(rows, assignment, points, out_dir / "canvas.csv")
     out.files.append(out_dir / "canvas.csv")
     out.files.append(write_junit(results, out_dir / "junit.xml"))
+    decided = {key[0] for key in store.in_effect()}
     for g in gradings:
         folder = student_folder(out_dir, g.student.student)
         write_gradescope(g.result, folder / "gradescope" / "results.json")
-    out.files.append(_dashboard(gradings, out_dir, settings, title))
+        if g.student.student in decided or g.result.late or g.result.requests:
+            _write_report(g.result, folder)
+        if g.result.late and g.result.late["penalty"]:
+            out.warnings.append(f"{g.student.student}: late penalty of {g.result.late['penalty']:g} points "
+                                f"({g.result.late['line']}) is in the score of every export")
+    out.files.append(_dashboard(gradings, out_dir, settings, title, _review(store, gradings, computed, out_dir)))
     return out
 
 
-def _dashboard(gradings, out_dir: Path, settings: Settings, title: str) -> Path:
+def _write_report(result, folder: Path) -> None:
+    """The student's result.json and report.html, as the grade stands now."""
+    from grader.fileio import atomic_write_text
+    from grader.report import render_html, write_result
+
+    write_result(result, folder / "result.json")
+    atomic_write_text(folder / "report.html", render_html(result))
+
+
+def _review(store, gradings, computed, out_dir: Path):
+    from grader.report.dashboard import review_summary
+
+    return review_summary(gradings, store.requests(), store.changed_underneath(computed), out_dir)
+
+
+def _dashboard(gradings, out_dir: Path, settings: Settings, title: str, review=None) -> Path:
     from grader.review.flags import find_flags
     from grader.report.dashboard import ClassRow, render_dashboard
     from grader.fileio import atomic_write_text
@@ -90,5 +120,5 @@ def _dashboard(gradings, out_dir: Path, settings: Settings, title: str) -> Path:
                        {g.student.student: g.code for g in gradings}, starter_code(settings))
     generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     path = out_dir / "index.html"
-    atomic_write_text(path, render_dashboard(rows, flags, title=title, generated=generated))
+    atomic_write_text(path, render_dashboard(rows, flags, title=title, generated=generated, review=review))
     return path

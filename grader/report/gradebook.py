@@ -2,8 +2,9 @@
 
 Columns are fixed first (submission, path, sha256, score, max_score, percent), then one score column per
 exercise id, then one ``<id>_outcome`` column per exercise, then the count of grader errors, the exercises an instructor overrode and those whose provisional (rubric) score
-needs review; a graded folder's gradebook ends with ``source`` (where each submission came from) and ``report``
-(its report).  Exercises are the
+needs review; when a late policy applies to the class, three more: ``raw_score`` (before the penalty),
+``late_penalty`` (the points off; ``score`` is what is left) and ``late`` (why); a graded folder's gradebook
+ends with ``source`` (where each submission came from) and ``report`` (its report).  Exercises are the
 union over all results in first-seen order, so a submission that skipped an exercise gets empty cells instead of
 shifting columns.  Text cells that a spreadsheet would run as a formula are neutralised, because submission names
 and paths come from students.  The file is written atomically so a crash never leaves half a gradebook.
@@ -45,6 +46,9 @@ def gradebook_rows(results: list[SubmissionResult], extra: dict[str, list[str]] 
     ids = exercise_ids(results)
     header = BASE_COLUMNS + [safe_cell(i) for i in ids] + [safe_cell(f"{i}_outcome") for i in ids] + [
         "grader_errors", "overridden", "needs_review"]
+    late = any(r.late for r in results)
+    if late:
+        header += ["raw_score", "late_penalty", "late"]
     header += [safe_cell(name) for name in extra]
     rows = [header]
     for n, r in enumerate(results):
@@ -57,6 +61,9 @@ def gradebook_rows(results: list[SubmissionResult], extra: dict[str, list[str]] 
         row.append(str(len(r.grader_errors)))
         row.append(" ".join(ex.id for ex in r.exercises if ex.override))
         row.append(" ".join(ex.id for ex in r.exercises if ex.needs_review))
+        if late:
+            row += ([fmt_number(r.late["raw_score"]), fmt_number(r.late["penalty"]), safe_cell(r.late["line"])]
+                    if r.late else [fmt_number(r.score), "", ""])
         row += [safe_cell(values[n]) for values in extra.values()]
         rows.append(row)
     return rows

@@ -16,6 +16,8 @@ Choices worth knowing:
   the submission's maximum.
 * Grader errors and an unreadable notebook lead the top-level output: they explain a low score before any test.
 * ``stdout_visibility`` defaults to ``hidden``: what the autograder printed is for the instructor.
+* A late penalty is in the top-level ``score`` (the tests keep their points), is a line of the output, and is in
+  ``extra_data`` (``raw_score``, ``late_penalty``, ``late``).
 """
 from __future__ import annotations
 
@@ -76,7 +78,10 @@ def gradescope_results(result: SubmissionResult, *, visibility: str = "visible",
         "stdout_visibility": stdout_visibility,
         "extra_data": {"submission": one_line(result.submission), "sha256": result.sha256,
                        "max_score": _points(result.max_score), "mode": result.mode,
-                       "grader_version": result.grader_version, "grader_errors": len(result.grader_errors)},
+                       "grader_version": result.grader_version, "grader_errors": len(result.grader_errors),
+                       **({"raw_score": _points(result.late["raw_score"]),
+                           "late_penalty": _points(result.late["penalty"]), "late": one_line(result.late["line"])}
+                          if result.late else {})},
         "tests": tests,
     })
     return data

@@ -106,10 +106,36 @@ def _case_view(case: Any) -> dict[str, Any]:
             "duration": f"{c.duration:.2f}"}
 
 
+def _decision_view(override: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An instructor's decision on one case, as the student reads it."""
+    if not override:
+        return None
+    return {"accepted": bool(override.get("accepted")), "score": fmt_number(override["score"]),
+            "computed": fmt_number(override["computed"]), "comment": override.get("comment", "")}
+
+
+def _late_view(result: SubmissionResult) -> dict[str, Any] | None:
+    late = result.late
+    if not late:
+        return None
+    return {"status": late["status"], "line": late["line"], "raw": fmt_number(late["raw_score"]),
+            "penalty": fmt_number(late["penalty"]), "final": fmt_number(result.score),
+            "submitted": late.get("submitted_at") or "not recorded", "due": late.get("due") or "",
+            "extended": late.get("extended", False)}
+
+
+def _requests_view(result: SubmissionResult) -> list[dict[str, Any]]:
+    anchors = {ex.id: "ex-" + "".join(ch if ch.isalnum() else "-" for ch in ex.id) for ex in result.exercises}
+    return [{"exercise": r["exercise"], "anchor": anchors.get(r["exercise"]), "reason": r["reason"],
+             "status": r["status"], "reply": r.get("reply", ""), "answered_at": r.get("answered_at", "")}
+            for r in result.requests]
+
+
 def _exercise_view(ex: ExerciseResult) -> dict[str, Any]:
     return {"id": ex.id, "anchor": "ex-" + "".join(ch if ch.isalnum() else "-" for ch in ex.id),
             "title": ex.title, "kind": ex.kind, "outcome": ex.outcome.value, "icon": SYMBOLS[ex.outcome],
-            "points": points(ex.score, ex.max_score), "cases": [_case_view(c) for c in ex.cases],
+            "points": points(ex.score, ex.max_score),
+            "cases": [{**_case_view(c), "decision": _decision_view(c.override)} for c in ex.cases],
             "feedback": list(ex.feedback), "pictures": pictures(ex.artifacts or {}),
             "override": ex.override, "needs_review": ex.needs_review}
 
@@ -128,6 +154,7 @@ def context(result: SubmissionResult) -> dict[str, Any]:
         "output": result.output,
         "exercises": [_exercise_view(ex) for ex in result.exercises],
         "all_passed": bool(result.exercises) and all(ex.outcome is Outcome.PASSED for ex in result.exercises),
+        "late": _late_view(result), "requests": _requests_view(result),
     }
 
 

@@ -70,6 +70,10 @@ def _suite(parent: ET.Element, result: SubmissionResult) -> tuple[int, int, int,
     for key, value in (("score", fmt_number(round(result.score, 4))), ("max_score", fmt_number(result.max_score)),
                        ("mode", result.mode), ("sha256", result.sha256), ("grader_version", result.grader_version)):
         ET.SubElement(props, "property", {"name": key, "value": xml_text(value)})
+    if result.late:  # the score above is after the penalty; the raw score and the penalty are their own lines
+        for key, value in (("raw_score", fmt_number(result.late["raw_score"])),
+                           ("late_penalty", fmt_number(result.late["penalty"])), ("late", result.late["line"])):
+            ET.SubElement(props, "property", {"name": key, "value": xml_text(value)})
     tests = failures = errors = 0
     duration = 0.0
     for ex in result.exercises:

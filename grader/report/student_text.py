@@ -92,7 +92,8 @@ def score_line(result: SubmissionResult) -> str:
 
 
 def notes(result: SubmissionResult) -> list[str]:
-    """Notebook notes, exercise feedback, instructor overrides and provisional scores, one line each."""
+    """Notebook notes, exercise feedback, instructor overrides and provisional scores, the late penalty and the
+    answers to regrade requests, one line each."""
     out = [clean(n).strip() for n in result.notes if n.strip()]
     for ex in result.exercises:
         out += [f"{one_line(ex.id)}: {clean(f).strip()}" for f in ex.feedback if f.strip()]
@@ -103,7 +104,25 @@ def notes(result: SubmissionResult) -> list[str]:
                        f"(computed {fmt_number(ex.override['computed'])}){comment}")
         elif ex.needs_review:
             out.append(f"{one_line(ex.id)}: provisional score; your instructor will review the written answer")
+    for request in result.requests:
+        if request.get("status") in ("kept", "changed"):
+            verdict = "score changed" if request["status"] == "changed" else "score kept"
+            out.append(f"{one_line(request['exercise'])}: regrade request answered ({verdict}): "
+                       f"{clean(request['reply']).strip()}")
+        else:
+            out.append(f"{one_line(request['exercise'])}: regrade request received, not answered yet")
+    if result.late:
+        out.append(late_line(result))
     return out
+
+
+def late_line(result: SubmissionResult) -> str:
+    """The late-work line: raw score, penalty and what is left, or why there is none."""
+    late = result.late or {}
+    if late.get("penalty"):
+        return (f"late penalty: {clean(late['line'])}; {fmt_number(late['raw_score'])} points before it, "
+                f"{fmt_number(result.score)} after")
+    return f"late work: {clean(late.get('line', ''))}"
 
 
 def summary(result: SubmissionResult) -> str:

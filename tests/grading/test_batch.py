@@ -95,15 +95,18 @@ def test_a_rerun_grades_only_what_changed_and_keeps_the_history(tmp_path, make_s
         assert [r["graded"] for r in book.runs()] == [2, 0, 1, 2]
 
 
-def test_changing_one_override_regrades_only_that_student(tmp_path, make_script):
+def test_an_override_regrades_nobody_and_is_in_the_exports(tmp_path, make_script):
     subs = [make_script(WRONG, "ann.py"), make_script(WRONG, "ben.py")]
     out = tmp_path / "out"
     grade_many(subs, out, load_settings(), exercise_ids=["q04"])
     overrides = {("ben", "q04"): Override(1.5, "right idea, said so in office hours", 2)}
     batch = grade_many(subs, out, load_settings(), exercise_ids=["q04"], overrides=overrides)
-    assert [g.result.submission for g in batch.graded] == ["ben"]
-    assert batch.graded[0].result.score == 1.5
-    assert batch.graded[0].result.exercise("q04").override["computed"] == 0
+    assert batch.graded == [] and sorted(batch.skipped) == ["ann", "ben"]  # decisions sit on top of the grade
+    assert "ben" in (out / "gradebook.csv").read_text().splitlines()[2] and ",1.5," in (
+        out / "gradebook.csv").read_text().splitlines()[2]
+    forced = grade_many(subs, out, load_settings(), exercise_ids=["q04"], force=True)
+    ben = next(g.result for g in forced.graded if g.result.submission == "ben")
+    assert ben.score == 1.5 and ben.exercise("q04").override["computed"] == 0
 
 
 def test_grading_key_follows_the_suites_and_the_limits(tmp_path):

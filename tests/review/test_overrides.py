@@ -23,7 +23,8 @@ def test_override_wins_and_keeps_the_computed_score(tmp_path):
     assert overrides.apply(r, table) == []
     ex = r.exercises[0]
     assert ex.score == 2 and ex.outcome is Outcome.PASSED and r.score == 2
-    assert ex.override == {"score": 2.0, "comment": "fine on reflection", "computed": 1.0}
+    assert {k: ex.override[k] for k in ("score", "comment", "computed")} == {
+        "score": 2.0, "comment": "fine on reflection", "computed": 1.0}
     overrides.apply(r, table)  # applying again (a regrade) keeps the first computed score
     assert ex.override["computed"] == 1.0
 
@@ -60,3 +61,21 @@ def test_overrides_survive_regrading_through_the_cli(tmp_path, make_script):
 
     [row] = csv.DictReader((tmp_path / "o" / "gradebook.csv").open(encoding="utf-8"))
     assert row["overridden"] == "q04"
+
+
+def test_a_case_decision_moves_the_exercise_by_the_difference_and_an_accept_moves_nothing():
+    r = result()
+    r.exercises[0].cases.append(CaseResult("written answer", Outcome.PARTIAL, 0.5, 1.0, needs_review=True))
+    r.exercises[0].max_score, r.exercises[0].score, r.max_score, r.score = 3.0, 1.5, 3.0, 1.5
+    assert r.exercises[0].needs_review
+    overrides.apply(r, {("ann", "q04", "written answer"): overrides.Override(1.0, "both ideas")})
+    ex = r.exercises[0]
+    assert ex.score == 2.0 and r.score == 2.0 and not ex.needs_review
+    assert ex.cases[1].override["flagged"] and ex.cases[1].outcome is Outcome.PASSED
+    assert ex.override["computed"] == 1.5 and ex.override["cases"] == ["written answer"]
+    again = result()
+    again.exercises[0].cases[0].needs_review = True
+    overrides.apply(again, {("ann", "q04", "c"): overrides.Override(1.0, accepted=True)})
+    assert again.exercises[0].override is None and not again.exercises[0].needs_review and again.score == 1.0
+    problems = overrides.apply(result(), {("ann", "q04", "nope"): overrides.Override(1.0)})
+    assert "no such case" in problems[0]
