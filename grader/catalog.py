@@ -27,6 +27,7 @@ class Exercise:
     folder: Path = field(default=Path("."), compare=False)
     choice: dict | None = field(default=None, compare=False)  # {name, mode, options}: scored against key.toml
     written: dict | None = field(default=None, compare=False)  # {points, prompt}: scored against rubric.toml
+    core_share: float = 1.0  # share of the core cases' points that must pass before property cases count
 
     @property
     def written_points(self) -> float:
@@ -75,10 +76,13 @@ def load_exercise(folder: Path) -> Exercise:
             raise ConfigError(f"{spec}: the choice variable {choice['name']!r} must be listed in names")
     if written is not None and not str(written.get("prompt", "")).strip():
         raise ConfigError(f"{spec}: [written] needs a prompt")
+    core_share = data.get("core_share", 1.0)
+    if isinstance(core_share, bool) or not isinstance(core_share, (int, float)) or not 0 < core_share <= 1:
+        raise ConfigError(f"{spec}: core_share must be a number above 0 and at most 1, not {core_share!r}")
     return Exercise(id=data["id"], title=data["title"], kind=data["kind"], points=float(data["points"]),
                     answer_names=tuple(data["names"]), question=str(data.get("question", "")),
                     section=str(data.get("section", "")), data=tuple(data.get("data", ())), folder=folder,
-                    choice=choice, written=written)
+                    choice=choice, written=written, core_share=float(core_share))
 
 
 def _order(exercise_id: str) -> tuple[int, int]:

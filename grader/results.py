@@ -62,6 +62,10 @@ class CaseResult:
     duration: float = 0.0
     needs_review: bool = False  # a provisional score (written answers) an instructor should look at
     details: dict[str, Any] = field(default_factory=dict)  # e.g. rubric concepts found and missed
+    # A suite's case is "core" (the behaviour the question asks for) or "property" (edge cases, the input left
+    # alone, format, speed, style); "" for what is scored on its own (a choice, a written answer).
+    kind: str = ""
+    withheld: str = ""  # why a property case scores 0 although it may pass: "not counted until ... works"
     # The instructor's decision on this case ({score, computed, comment, by, at, accepted, ...}); its score wins.
     override: dict[str, Any] | None = None
 
@@ -86,6 +90,7 @@ class ExerciseResult:
     feedback: list[str] = field(default_factory=list)  # cell errors, neutralised magics, notes
     artifacts: dict[str, Any] = field(default_factory=dict)  # plain data for pictures (curves, matrices)
     override: dict[str, Any] | None = None  # {score, comment, computed}: the instructor's word, which wins
+    withheld: str = ""  # why its property cases were not counted (the core cases do not do the job yet)
 
     @property
     def needs_review(self) -> bool:

@@ -26,6 +26,9 @@ def test_catalogue_is_in_questionnaire_order(tmp_path):
     (GOOD.format(id="q02"), "must match its folder"),
     (GOOD.format(id="q01").replace('"code"', '"essay"'), "kind 'essay'"),
     ("id = ", "q01"),
+    (GOOD.format(id="q01") + "core_share = 0\n", "core_share"),
+    (GOOD.format(id="q01") + "core_share = 1.5\n", "core_share"),
+    (GOOD.format(id="q01") + 'core_share = "half"\n', "core_share"),
 ])
 def test_malformed_exercise_files_are_reported(tmp_path, body, words):
     with pytest.raises(ConfigError, match=words):
@@ -37,3 +40,9 @@ def test_select_accepts_short_ids_and_rejects_unknown_ones():
     assert [ex.id for ex in select(catalog, ["Q4"])] == ["q04"]
     with pytest.raises(ConfigError, match="unknown exercise"):
         select(catalog, ["q404"])
+
+
+def test_core_share_defaults_to_every_core_point_and_projects_declare_half(tmp_path):
+    assert load_exercise(make(tmp_path, "q01", GOOD.format(id="q01"))).core_share == 1.0
+    shares = {ex.id: ex.core_share for ex in load_catalog(REPO_ROOT / "exercises")}
+    assert shares["fr1"] == shares["fr2"] == 0.5 and shares["q04"] == 1.0

@@ -16,6 +16,12 @@ import pytest
 from grader.judge.backend import StudentError  # noqa: F401 - what a suite catches when student code raises
 
 points = pytest.mark.points  # @points(2): the case's weight within its exercise
+# @property_case: the case checks a side property (an edge case, the input left alone, dtype/shape/format, speed,
+# style), not the behaviour the question asks for. It counts only once the exercise's core cases (every unmarked
+# case) pass, or pass past the share its exercise.toml declares as core_share; until then it scores 0 and the
+# feedback says "not counted until ... works". A trivial answer (return None, [], 0, the input, a constant) must
+# never pass a core case: make such a case a property.
+property_case = pytest.mark.property_case
 
 
 class Failure(AssertionError):

@@ -159,6 +159,7 @@ class GraderPlugin:
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "points(n): weight of the case within its exercise")
         config.addinivalue_line("markers", "gpu: needs CUDA")
+        config.addinivalue_line("markers", "property_case: a side property, counted once the core cases pass")
 
     # No hook of ours may raise: pytest would stop the session half torn down, and a kept session (one per grading
     # worker) would carry that into the next submission's grade.  A failure is the grader's, recorded as such.
@@ -194,6 +195,7 @@ class GraderPlugin:
         weight = float(marker.args[0]) if marker and marker.args else 1.0
         name = _case_name(item)
         case = self._case(name, weight, visibility, call.excinfo, report)
+        case.kind = "property" if item.get_closest_marker("property_case") else "core"
         case.duration = round(call.duration, 4)
         cases = self.cases.setdefault(exercise.id, [])
         if report.when == "teardown" and cases and cases[-1].name == name:

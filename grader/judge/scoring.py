@@ -26,11 +26,42 @@ def blame_failed_cell(cases: list[CaseResult], outcome: Outcome, cell_line: str)
             case.message = f"{case.message.split(':')[0]} because its cell failed: {cell_line}"
 
 
+def withhold_properties(ex: Exercise, cases: list[CaseResult]) -> str:
+    """Property cases count only when the core cases do the job: all their points, or ``ex.core_share`` of them.
+
+    Otherwise every property case scores 0, one that passed says what it waits for, and the returned line says,
+    for the exercise, how many points were withheld and which core cases to fix first ("" when no point was
+    withheld).  Cases scored on their own (a choice, a written answer) neither open nor wait for the gate.
+    """
+    core = [c for c in cases if c.kind == "core"]
+    side = [c for c in cases if c.kind == "property"]
+    total = sum(c.max_score for c in core)
+    if not side or not total or sum(c.score for c in core) / total + 1e-9 >= ex.core_share:
+        return ""
+    names = [n for n in ex.answer_names if not ex.choice or n != ex.choice["name"]] or [ex.id]
+    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    works = "works" if len(names) == 1 else "work"
+    if ex.core_share < 1:
+        works = f"{works} well enough ({ex.core_share:.0%} of the core checks' points)"
+    worth = round(sum(c.score for c in side), 2)
+    for case in side:
+        if case.score > 0:
+            case.withheld = f"not counted until {what} {works}"
+        case.score = 0.0
+    if not worth:
+        return ""
+    fix = [c.name for c in core if c.outcome is not Outcome.PASSED]
+    return (f"{worth:g} point{'' if worth == 1 else 's'} for side checks (edge cases, format, style) not counted "
+            f"until {what} {works}.\nFix first: {'; '.join(fix[:3])}{' ...' if len(fix) > 3 else ''}")
+
+
 def verdict(ex: Exercise, runnable: list[CaseResult], written: CaseResult | None = None, *,
             feedback: list[str] | None = None, artifacts: dict | None = None) -> ExerciseResult:
     """*runnable* (code and choice cases, relative weights) and the *written* case (or None where it was not
-    read) as one exercise's result, worth at most its points."""
+    read) as one exercise's result, worth at most its points; property cases count only once the core ones do
+    (:func:`withhold_properties`)."""
     cases = scaled(list(runnable), ex.points)
+    withheld = withhold_properties(ex, cases)
     runnable_outcome = ExerciseResult.summarise(cases)[0] if cases else Outcome.MISSING
     max_score = ex.points
     if written is not None:
@@ -41,7 +72,7 @@ def verdict(ex: Exercise, runnable: list[CaseResult], written: CaseResult | None
         outcome = runnable_outcome  # a missing explanation never hides what the code did
     return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=outcome,
                           score=min(round(score, 4), max_score), max_score=round(max_score, 4), cases=cases,
-                          feedback=list(feedback or []), artifacts=dict(artifacts or {}))
+                          feedback=list(feedback or []), artifacts=dict(artifacts or {}), withheld=withheld)
 
 
 def check_passes(result: SubmissionResult, min_share: float | None = None) -> bool:
