@@ -103,7 +103,7 @@ def _case_view(case: Any) -> dict[str, Any]:
     return {"name": c.name, "outcome": c.outcome.value, "icon": SYMBOLS[c.outcome],
             "points": points(c.score, c.max_score), "visibility": c.visibility.value, "message": c.message,
             "hint": c.hint, "expected": c.expected if public else None, "actual": c.actual if public else None,
-            "duration": f"{c.duration:.2f}"}
+            "duration": f"{c.duration:.2f}", "side": c.kind == "property", "withheld": c.withheld}
 
 
 def _decision_view(override: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -137,7 +137,7 @@ def _exercise_view(ex: ExerciseResult) -> dict[str, Any]:
             "points": points(ex.score, ex.max_score),
             "cases": [{**_case_view(c), "decision": _decision_view(c.override)} for c in ex.cases],
             "feedback": list(ex.feedback), "pictures": pictures(ex.artifacts or {}),
-            "override": ex.override, "needs_review": ex.needs_review}
+            "override": ex.override, "needs_review": ex.needs_review, "withheld": ex.withheld}
 
 
 def context(result: SubmissionResult) -> dict[str, Any]:

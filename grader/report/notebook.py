@@ -62,6 +62,8 @@ def _case_text(case: CaseResult, indent: str) -> list[str]:
     out = [f"{indent}{SYMBOLS[case.outcome]} {case.outcome.value:<7}  {clean(case.name)}  "
            f"({points(case.score, case.max_score)})"]
     more = indent + "    "
+    if case.withheld:
+        out += _indented("", case.withheld, more[:-1])
     if case.outcome is not Outcome.PASSED and case.message:
         out += _indented("", case.message, more[:-1])
     if case.outcome is not Outcome.PASSED and case.visibility is Visibility.PUBLIC:
@@ -86,6 +88,8 @@ def render_text(result: SubmissionResult) -> str:
         out.append("")
         out.append(f"{SYMBOLS[ex.outcome]} {ex.outcome.value:<7}  {clean(ex.id)}  {clean(ex.title)}  "
                    f"({points(ex.score, ex.max_score)})")
+        if ex.withheld:
+            out += _indented("", ex.withheld, "   ")
         shared = _collapsed(ex)
         if shared is not None:
             out += _indented("", shared, "   ")
@@ -131,16 +135,18 @@ def _case_html(case: CaseResult) -> str:
            f'<td style="{cell};overflow-wrap:anywhere">{_e(case.name)}</td>'
            f'<td style="{cell};text-align:right;white-space:nowrap">{_e(points(case.score, case.max_score))}</td>'
            "</tr>")
-    if case.outcome is Outcome.PASSED:
+    if case.outcome is Outcome.PASSED and not case.withheld:
         return row
     details = []
-    if case.message:
+    if case.withheld:
+        details.append(f'<div style="color:#5c3d00">{_e(case.withheld)}</div>')
+    if case.message and case.outcome is not Outcome.PASSED:
         details.append(f'<div style="white-space:pre-wrap;overflow-wrap:anywhere">{_e(case.message)}</div>')
     if case.visibility is Visibility.PUBLIC and (case.expected is not None or case.actual is not None):
         for label, value in (("expected", case.expected), ("actual", case.actual)):
             if value is not None:
                 details.append(f'<div><strong style="color:#4d4d4d">{label}</strong>{_pre(value)}</div>')
-    if case.hint.strip():
+    if case.hint.strip() and case.outcome is not Outcome.PASSED:
         details.append(f'<div style="border-left:3px solid #0b4f8a;padding-left:.5em;margin-top:.25em;'
                        f'white-space:pre-wrap;overflow-wrap:anywhere"><strong>hint:</strong> {_e(case.hint)}</div>')
     if not details:
@@ -170,6 +176,9 @@ def _exercise_html(ex: ExerciseResult, many: bool) -> str:
                 f"<tbody>{rows}</tbody></table>")
     body += "".join(f'<div style="margin:0 0 .4em 1.5em;color:#4d4d4d">note: {_e(line)}</div>'
                     for line in ex.feedback)
+    if ex.withheld:
+        body = (f'<div style="margin:.2em 0 .4em 1.5em;border-left:3px solid #b7791f;padding-left:.5em">'
+                f'<strong>withheld:</strong> {_e(ex.withheld)}</div>') + body
     # Open what needs work; with many exercises, unanswered ones stay closed (their summary says "missing").
     opened = "" if ex.outcome is Outcome.PASSED or (ex.outcome is Outcome.MISSING and many) else " open"
     return (f'<details{opened} style="border-top:1px solid #d0d0d0;padding:.2em 0">{head}{body}</details>')

@@ -50,6 +50,9 @@ def case_text(case: CaseResult) -> str:
     """Message, hint and (public cases only) expected/actual values, one labelled block, clipped."""
     case = case.redacted()
     parts = [clean(case.message).strip()] if case.message.strip() else []
+    if case.withheld:
+        withheld = clean(case.withheld).strip()
+        parts.append(withheld[:1].upper() + withheld[1:] + ".")
     if case.hint.strip():
         parts.append("Hint: " + clean(case.hint).strip())
     if case.visibility is Visibility.PUBLIC:
@@ -97,6 +100,8 @@ def notes(result: SubmissionResult) -> list[str]:
     out = [clean(n).strip() for n in result.notes if n.strip()]
     for ex in result.exercises:
         out += [f"{one_line(ex.id)}: {clean(f).strip()}" for f in ex.feedback if f.strip()]
+        if ex.withheld:
+            out.append(f"{one_line(ex.id)}: {clean(ex.withheld).strip()}")
     for ex in result.exercises:
         if ex.override:
             comment = f" ({clean(ex.override['comment']).strip()})" if ex.override.get("comment") else ""

@@ -83,6 +83,8 @@ def _case_lines(case: CaseResult, paint: _Painter, verbose: bool, indent: str) -
     out = [f"{head}: {message[0]}" if message and not verbose else head]
     more = indent + "    "
     out += [more + ln for ln in (message if verbose else message[1:])]
+    if verbose and case.withheld:
+        out.append(f"{more}{clean(case.withheld)}")
     hint = _lines(case.hint, verbose, limit=1) if case.hint.strip() else []
     if hint:
         out.append(f"{more}{paint('hint:', '36')} {hint[0]}")
@@ -110,6 +112,8 @@ def _exercise_lines(ex: ExerciseResult, widths: tuple[int, int, int], paint: _Pa
                    f"{comment}")
     elif ex.needs_review:
         out.append(f"{indent}provisional: your instructor will review the written answer")
+    if ex.withheld:
+        out += [f"{indent}{ln}" for ln in _lines(ex.withheld, verbose)]
     if verbose:
         for case in ex.cases:
             out += _case_lines(case, paint, True, indent)
