@@ -1,7 +1,7 @@
 """Public checks for FR1: students can run these themselves with `grader check`."""
 import torch
 
-from grader.judge.api import expect_equal, fail, points
+from grader.judge.api import expect_equal, fail, points, property_case
 
 HINT = ("FR1: step does p -= p.grad * lr in place (Q23), zero_grad clears p.grad (Q31), and fit appends one dict "
         "per epoch to learn.history; see the chapter's sections 'Creating an Optimizer' and 'Putting It All "
@@ -22,6 +22,7 @@ def test_step_example(submission):
         fail("after zero_grad() the gradient should be None or all zeros", HINT, expected=None, actual=cleared)
 
 
+@property_case
 @points(1)
 def test_fit_records_one_row_per_epoch(submission):
     """Learner.fit(2, 0.5) on a tiny problem records two rows with epoch, train_loss, valid_loss, batch_accuracy"""

@@ -1,7 +1,7 @@
 """Public checks for Q4: students can run these themselves with `grader check`."""
 import ast
 
-from grader.judge.api import expect_equal, fail, points
+from grader.judge.api import expect_equal, fail, points, property_case
 
 HINT = ("Q4: a list comprehension has the shape [expression for item in iterable if condition]; see the "
         "chapter's section 'First Try: Pixel Similarity'.")
@@ -14,6 +14,7 @@ def test_example_from_the_prompt(submission):
                  "double_odds([1, 2, 3, 4, 5]) should keep 1, 3 and 5 and double them", HINT)
 
 
+@property_case
 @points(1)
 def test_uses_a_list_comprehension(submission):
     """double_odds is written as a list comprehension"""

@@ -3,7 +3,7 @@ import ast
 
 import torch
 
-from grader.judge.api import expect_close, fail, points
+from grader.judge.api import expect_close, fail, points, property_case
 
 HINT = ("Q8: let one tensor expression do all the work: subtract, square, .mean over the last two axes, .sqrt(); "
         "see the chapter's sections 'NumPy Arrays and PyTorch Tensors' and 'Computing Metrics Using Broadcasting'.")
@@ -18,6 +18,7 @@ def test_example_from_the_prompt(submission):
                  "paired_rmse of an image of 0.5s and an image of 0.2s should be tensor([0.3])", HINT)
 
 
+@property_case
 @points(1)
 def test_no_python_loop(submission):
     """paired_rmse has no for/while loop and no comprehension"""

@@ -1,5 +1,5 @@
 """Public checks for Q13: students can run these themselves with `grader check`."""
-from grader.judge.api import expect_equal, points
+from grader.judge.api import expect_equal, points, property_case
 
 HINT = ("Q13: walk through xs in steps of bs and hand out one slice of bs items at a time, lazily (a generator "
         "yields instead of returning a list); see the chapter's section 'SGD and Mini-Batches'.")
@@ -14,6 +14,7 @@ def test_example_from_the_prompt(submission):
                  "smaller", HINT)
 
 
+@property_case
 @points(1)
 def test_is_a_generator(submission):
     """batches returns a generator (it uses yield)"""

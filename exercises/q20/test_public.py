@@ -1,7 +1,7 @@
 """Public checks for Q20: students can run these themselves with `grader check`."""
 import torch
 
-from grader.judge.api import expect_close, fail, points
+from grader.judge.api import expect_close, fail, points, property_case
 
 HINT = ("Q20: p = preds.sigmoid().round() is 1 for a predicted 3; compare it with targets, average, call backward and "
         "read preds.grad. See the chapter's section 'The MNIST Loss Function'.")
@@ -25,6 +25,7 @@ def test_accuracy(submission):
              expected=0.5, actual=acc)
 
 
+@property_case
 @points(1)
 def test_gradient(submission):
     """the gradient of that accuracy has one entry per output"""

@@ -1,7 +1,7 @@
 """Public checks for Q21: students can run these themselves with `grader check`."""
 import torch
 
-from grader.judge.api import expect_close, points
+from grader.judge.api import expect_close, points, property_case
 
 HINT = ("Q21: sigmoid(x) = 1 / (1 + torch.exp(-x)), computed on the whole tensor at once; see the chapter's section "
         "'The MNIST Loss Function' (subsection 'Sigmoid').")
@@ -15,6 +15,7 @@ def test_a_few_values(submission):
                  "sigmoid(0) is 0.5, and sigmoid(-x) = 1 - sigmoid(x)", HINT, atol=1e-6)
 
 
+@property_case
 @points(1)
 def test_large_inputs_stay_finite(submission):
     """sigmoid of [-1000, 1000] is [0, 1], with no nan or inf"""

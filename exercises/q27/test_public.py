@@ -1,7 +1,7 @@
 """Public checks for Q27: students can run these themselves with `grader check`."""
 import torch
 
-from grader.judge.api import expect_equal, fail, points
+from grader.judge.api import expect_equal, fail, points, property_case
 
 HINT = ("Q27: x.view(len(x), 28 * 28) (or x.view(-1, 784)) gives the same numbers a new shape without copying them; "
         "see the chapter's section 'The MNIST Loss Function', where the stacked images are turned into rows.")
@@ -16,6 +16,7 @@ def test_shape_and_values(submission):
                  "row i of the result is image i read row by row", HINT)
 
 
+@property_case
 @points(1)
 def test_shares_memory(submission):
     """the result is a view: it shares memory with x"""

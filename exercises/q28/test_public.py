@@ -1,7 +1,7 @@
 """Public checks for Q28: students can run these themselves with `grader check`."""
 import torch
 
-from grader.judge.api import expect_close, fail, points
+from grader.judge.api import expect_close, fail, points, property_case
 from grader.judge.api import StudentError
 
 HINT = ("Q28: the model is xb @ w + b: a matrix product, then the bias added to every row; see the chapter's "
@@ -29,6 +29,7 @@ def test_small_example(submission):
                  "for the second", HINT)
 
 
+@property_case
 @points(1)
 def test_zero_input_gives_the_bias(submission):
     """linear1 of an all-zero batch is the bias, in every row"""

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from grader.judge.api import fail, points
+from grader.judge.api import fail, points, property_case
 
 SEED = 0
 N_VALID = 500  # training images held aside as dls.valid (see CALIBRATION.md)
@@ -297,6 +297,7 @@ def test_training_loop_steps_and_zeroes_on_training_batches(lab):
              HINT_LOOP)
 
 
+@property_case
 @points(1)
 def test_history_has_one_row_per_epoch(lab):
     """learn.history holds one row per epoch with epoch, train_loss, valid_loss and the metric"""
@@ -353,6 +354,7 @@ def test_neural_net_accuracy(lab, record):
     accuracy_case(lab, record, NET, "784-30-1 net", "784-30-1 net: your Learner's history (40 epochs, lr 0.1)")
 
 
+@property_case
 @points(0.5)
 def test_history_records_the_real_losses(lab):
     """learn.history's valid_loss and batch_accuracy match the trained model, and train_loss falls"""
@@ -380,6 +382,7 @@ def test_history_records_the_real_losses(lab):
              "batches' losses for each epoch", HINT_HISTORY)
 
 
+@property_case
 @pytest.mark.gpu
 @points(1)
 def test_linear_model_on_the_gpu(lab, record, device):

@@ -11,7 +11,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 
 SEED = 0
 TRAIN_TIMEOUT = 300
@@ -314,6 +314,7 @@ def trap_note(submission, preds) -> str:
     return ""
 
 
+@property_case
 @points(1)
 def test_predictions_are_one_digit_per_image(submission, trained, record):
     """predict_digits gives one digit 0..9 per test image, as an integer tensor of shape (N,)"""
@@ -322,6 +323,7 @@ def test_predictions_are_one_digit_per_image(submission, trained, record):
         fail(problem, HINT_PREDICT)
 
 
+@property_case
 @points(1)
 def test_predictions_use_ten_classes(submission, trained):
     """the model tells all ten digits apart (a two-class loss such as mnist_loss cannot)"""

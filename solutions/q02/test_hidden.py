@@ -4,7 +4,7 @@ The harness builds each tree inside the sandbox from the counts given here, so t
 """
 import random
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("Q2: the folders directly under path are the splits, the folders inside a split are the labels, and the "
@@ -93,6 +93,7 @@ def test_other_labels_and_splits(submission):
         check(counts, count(submission, counts, seed=20 + i))
 
 
+@property_case
 @points(1)
 def test_empty_label_folder(submission):
     """count_images reports 0 for a label folder with no images"""
@@ -100,6 +101,7 @@ def test_empty_label_folder(submission):
     check(counts, count(submission, counts, seed=30))
 
 
+@property_case
 @points(1)
 def test_counts_only_png_files(submission):
     """count_images counts only the .png files, ignoring other files in the tree"""

@@ -2,7 +2,7 @@
 import ast
 import random
 
-from grader.judge.api import expect_equal, fail, points, type_name
+from grader.judge.api import expect_equal, fail, points, property_case, type_name
 
 HINT = ("A list comprehension has the shape [expression for item in iterable if condition]; "
         "see Q4 and the chapter's section 'First Try: Pixel Similarity'.")
@@ -33,6 +33,7 @@ def test_values_on_unseen_lists(submission):
         expect_equal(got, reference(nums), "double_odds gave a wrong list on an unseen input", HINT)
 
 
+@property_case
 @points(1)
 def test_edge_cases(submission):
     """double_odds handles an empty list and a list with no odd numbers"""
@@ -40,6 +41,7 @@ def test_edge_cases(submission):
     expect_equal(submission.call("double_odds", [2, 4, 6]), [], "a list with no odd numbers gives []", HINT)
 
 
+@property_case
 @points(2)
 def test_is_a_comprehension_not_a_loop(submission):
     """double_odds uses a list comprehension rather than a for loop with append"""

@@ -4,7 +4,7 @@ The choice part is scored by the grader from key.toml.
 """
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("Q5: torch.stack(images) joins same-shaped tensors along a NEW first axis, so N images of shape (height, "
@@ -63,6 +63,7 @@ def check_values(images, got):
     fail("stack_images changed the values of the images; it should only join them", HINT)
 
 
+@property_case
 @points(1)
 def test_shape_of_unseen_stacks(submission):
     """stack_images gives a rank-3 tensor of shape (N, height, width) for lists of unseen sizes"""

@@ -1,7 +1,7 @@
 """Hidden suite for Q6: rank on unseen shapes (size-1 and empty axes, the scalar shape, huge shapes, torch.Size)."""
 import math
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("Q6: the shape holds one entry per axis, the length of that axis; the rank is the number of axes, so it is "
@@ -64,12 +64,14 @@ def test_unseen_shapes(submission):
     judge([(shape, call(submission, shape)) for shape in shapes])
 
 
+@property_case
 @points(1)
 def test_scalar_and_empty_axes(submission):
     """rank of () is 0, and axes of length 0 still count"""
     judge([(shape, call(submission, shape)) for shape in [(), (0,), (3, 0), (0, 28, 28)]])
 
 
+@property_case
 @points(1)
 def test_torch_size(submission):
     """rank works on torch.Size, what t.shape gives"""
@@ -85,6 +87,7 @@ def test_torch_size(submission):
     judge(list(zip(shapes, got)))
 
 
+@property_case
 @points(2)
 def test_shapes_too_big_to_create(submission):
     """rank answers from the shape alone, even for shapes far too big to create"""

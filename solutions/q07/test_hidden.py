@@ -4,7 +4,7 @@ import ast
 import torch
 import torch.nn.functional as F
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 
 HINT_L1 = ("Q7: the L1 norm (mean absolute difference) is (a - b).abs().mean(): absolute values first, so that "
            "differences cannot cancel, then the mean over every element. See 'First Try: Pixel Similarity'.")
@@ -95,6 +95,7 @@ def test_rmse_matches_pytorch(submission):
         check_rmse(a, b, submission.call("rmse", a.clone(), b.clone()))
 
 
+@property_case
 @points(1)
 def test_identical_tensors_are_zero_apart(submission):
     """l1 and rmse of a tensor with itself are 0, and they are symmetric in a and b"""
@@ -113,6 +114,7 @@ def test_identical_tensors_are_zero_apart(submission):
                  "left over?)", hint)
 
 
+@property_case
 @points(1)
 def test_written_from_tensor_operations(submission):
     """l1 and rmse are right and written from tensor operations, not by calling PyTorch's loss functions"""

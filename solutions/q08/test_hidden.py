@@ -10,7 +10,7 @@ import time
 
 import torch
 
-from grader.judge.api import expect_tensor, fail, points, type_name
+from grader.judge.api import expect_tensor, fail, points, property_case, type_name
 
 HINT = ("One tensor expression handles every image at once: (a - b) ** 2, then .mean over the last two axes "
         "(the pixels), then .sqrt(). See Q8 and the chapter's sections 'NumPy Arrays and PyTorch Tensors' and "
@@ -75,6 +75,7 @@ def test_values_on_unseen_images(submission):
     check(a, b, submission.call("paired_rmse", a.clone(), b.clone()))
 
 
+@property_case
 @points(1)
 def test_no_loop_in_the_code(submission):
     """paired_rmse is written with tensor operations, without a Python loop over images or pixels"""
@@ -104,6 +105,7 @@ def timed(submission, function, **params):
     return elapsed / max(int(count), 1)
 
 
+@property_case
 @points(2)
 def test_at_least_20_times_faster_than_a_loop(submission, record):
     """paired_rmse is at least 20 times faster than a Python loop over the same pixels"""

@@ -1,7 +1,7 @@
 """Hidden suite for Q9: values on 3×3 tensors the student never saw, the dtype, and that the input is left alone."""
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 
 HINT = ("Slicing a tensor takes one slice per axis, t[rows, cols], and a slice start:end leaves end out; double "
         "first with t * 2. See Q9 and the chapter's section 'NumPy Arrays and PyTorch Tensors'.")
@@ -69,6 +69,7 @@ def test_values_on_unseen_float_tensors(submission):
         check(t, submission.call("doubled_corner", t.clone()))
 
 
+@property_case
 @points(1)
 def test_leaves_its_input_unchanged(submission):
     """doubled_corner leaves the tensor it is given unchanged"""

@@ -3,7 +3,7 @@ import ast
 
 import torch
 
-from grader.judge.api import expect_tensor, fail, points
+from grader.judge.api import expect_tensor, fail, points, property_case
 from grader.judge.api import StudentError
 
 HINT = ("Subtracting a (H, W) image from a (N, H, W) batch broadcasts it over the batch: batch - mean, then .abs(), "
@@ -72,6 +72,7 @@ def test_other_image_sizes(submission):
         check(batch, mean, got)
 
 
+@property_case
 @points(1)
 def test_broadcasts_without_a_loop(submission):
     """distances_to_mean lets broadcasting pair the images with the mean, with no Python loop"""

@@ -6,7 +6,7 @@ import random
 
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 
 HINT = ("Move a start position forward by bs each time and hand out the slice from there, one at a time (yield, "
         "not a list); the last slice is simply shorter. See Q13 and the chapter's section 'SGD and Mini-Batches'.")
@@ -72,6 +72,7 @@ def test_lists_of_unseen_lengths(submission):
         diagnose(xs, bs, run(submission, xs, bs))
 
 
+@property_case
 @points(1)
 def test_empty_input(submission):
     """batches of an empty list yields nothing"""
@@ -93,6 +94,7 @@ def test_tensors(submission):
                 fail("batches did not yield the slices of the tensor xs (wrong shapes or values)", HINT)
 
 
+@property_case
 @points(1)
 def test_is_a_generator(submission):
     """batches is a generator function: it uses yield and makes each batch only when asked"""

@@ -7,7 +7,7 @@ one in ten billion, while the wrong distributions miss by far more (uniform numb
 """
 import torch
 
-from grader.judge.api import fail, points
+from grader.judge.api import fail, points, property_case
 
 HINT = ("Draw with torch.randn(size) (normal, mean 0, std 1), multiply by std, and call .requires_grad_() last, on "
         "the tensor you return. See Q15 and the chapter's sections 'Step 1: Initialize the parameters' and "
@@ -23,6 +23,7 @@ def describe(submission, size, std=None):
     return got
 
 
+@property_case
 @points(1)
 def test_shape_and_dtype(submission):
     """init_params gives a float tensor of the requested shape, for int and tuple sizes"""
@@ -36,6 +37,7 @@ def test_shape_and_dtype(submission):
             fail("init_params returned a tensor of integers; weights must be floats", HINT)
 
 
+@property_case
 @points(1)
 def test_gradients_land_in_grad(submission):
     """init_params returns a leaf tensor that requires gradients, so backward() fills its .grad"""

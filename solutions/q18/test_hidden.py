@@ -7,7 +7,7 @@ import random
 
 import torch
 
-from grader.judge.api import expect_tensor, fail, points
+from grader.judge.api import expect_tensor, fail, points, property_case
 
 HINT = ("The gradient is the derivative's value at each point: let autograd track the points, reduce the polynomial "
         "over them to one number, ask for its backward pass once, and read what lands on the points. See Q18 and the "
@@ -77,6 +77,7 @@ def test_gradients_of_unseen_polynomials(submission):
     check(coeffs, xs, submission.call("grad_at", coeffs, xs.clone()))
 
 
+@property_case
 @points(1)
 def test_constant_and_linear(submission):
     """grad_at of a constant is 0 everywhere, and of a line is its slope everywhere"""
@@ -89,6 +90,7 @@ def test_constant_and_linear(submission):
         check(coeffs, xs, got)
 
 
+@property_case
 @points(1)
 def test_uses_autograd(submission):
     """grad_at lets PyTorch's autograd compute the gradient (backward), not a derivative worked out by hand"""

@@ -5,7 +5,7 @@ import ast
 
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("Accuracy only changes when an output crosses the threshold, so autograd finds a gradient of zero: "
@@ -79,6 +79,7 @@ def test_accuracy_on_unseen_outputs(submission):
         fail("the accuracy is wrong on unseen outputs", HINT)
 
 
+@property_case
 @points(1)
 def test_gradient_is_autograds_zero(submission):
     """the gradient has the shape of preds and is zero everywhere (autograd's answer)"""
@@ -102,6 +103,7 @@ def test_gradient_is_autograds_zero(submission):
                  "wrong answers; round the sigmoid to 0 or 1 before comparing with the targets", HINT)
 
 
+@property_case
 @points(1)
 def test_gradient_comes_from_autograd(submission):
     """the gradient is computed by autograd (backward or torch.autograd.grad), not written down"""

@@ -4,7 +4,7 @@ import ast
 
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("sigmoid(x) = 1 / (1 + torch.exp(-x)), on the whole tensor at once: for x = -1000, exp(1000) is inf and "
@@ -73,6 +73,7 @@ def test_values_on_unseen_tensors(submission):
         check(x, sigmoid(submission, x))
 
 
+@property_case
 @points(1)
 def test_huge_inputs_stay_finite(submission):
     """sigmoid of huge positive and negative inputs (up to ±1e30 and ±inf) is 1 or 0, never nan or inf"""
@@ -96,6 +97,7 @@ def test_curve_on_minus_six_to_six(submission, record):
 BUILT_IN = {"sigmoid", "sigmoid_", "Sigmoid", "expit", "logistic"}
 
 
+@property_case
 @points(1)
 def test_written_by_hand(submission):
     """sigmoid is written with torch.exp, not by calling PyTorch's sigmoid"""

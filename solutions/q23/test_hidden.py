@@ -2,7 +2,7 @@
 checked inside the sandbox by the public harness), gradients reset, and model.parameters() given as a generator."""
 import torch
 
-from grader.judge.api import fail, points
+from grader.judge.api import fail, points, property_case
 from grader.judge.api import StudentError
 
 HINT = ("new weight = weight - lr × gradient, done in place on the tensor itself and without tracking gradients, "
@@ -69,6 +69,7 @@ def test_steps_against_the_gradient(submission):
         check_values(probe, values, grads, lr, f"with lr {lr}")
 
 
+@property_case
 @points(1)
 def test_updates_in_place(submission):
     """the caller's own tensors hold the new values, in the same memory, and still require gradients"""
@@ -107,6 +108,7 @@ def check_reset(probe):
         fail("sgd_step reset only some of the gradients; reset the gradient of every tensor", HINT)
 
 
+@property_case
 @points(1)
 def test_works_with_model_parameters(submission):
     """sgd_step(model.parameters(), lr) steps and resets every parameter of an nn.Linear (a generator, read once)"""

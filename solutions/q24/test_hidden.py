@@ -3,7 +3,7 @@ public harness. Every item carries its own number, so the suite can tell exactly
 order, the last partial batch, the collation into tensors, and that shuffling is a new permutation every epoch."""
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("A DataLoader goes through the dataset in batches of batch_size (the last one may be smaller), stacks each "
@@ -134,6 +134,7 @@ def test_batches_in_order_and_collated(submission):
             fail("looping a second time gave different batches", HINT)
 
 
+@property_case
 @points(1)
 def test_last_partial_batch_is_kept(submission):
     """when batch_size does not divide the dataset, the last, smaller batch is kept"""
@@ -159,6 +160,7 @@ def test_shuffle_is_a_new_permutation_every_epoch(submission):
              "a new permutation at the start of every loop, inside __iter__", HINT)
 
 
+@property_case
 @points(0.5)
 def test_number_labels_are_collated(submission):
     """labels that are plain Python numbers are collated into a tensor too"""
@@ -166,6 +168,7 @@ def test_number_labels_are_collated(submission):
     check_epoch(loop(submission, x, y, 4, False)[0], x, y, 4, False, "labels that are Python ints")
 
 
+@property_case
 @points(0.5)
 def test_dataset_indexed_one_item_at_a_time(submission):
     """the loader works with a dataset that only offers len() and dataset[i]"""

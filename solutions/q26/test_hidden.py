@@ -3,7 +3,7 @@ import random
 
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("A Dataset is a list of (x, y) tuples: walk a and b side by side (zip does exactly that) and collect the "
@@ -92,6 +92,7 @@ def test_pairs_tensors_like_a_dataset(submission):
         check(a, b, pair_up(submission, a, b))
 
 
+@property_case
 @points(1)
 def test_unequal_lengths_stop_at_the_shorter(submission):
     """pair_up stops at the end of the shorter input, whichever one it is"""
@@ -100,6 +101,7 @@ def test_unequal_lengths_stop_at_the_shorter(submission):
         check(a, b, pair_up(submission, a, b))
 
 
+@property_case
 @points(1)
 def test_empty_inputs(submission):
     """pair_up gives [] when either input is empty"""

@@ -2,7 +2,7 @@
 sandbox, the result must share memory with x (a view), checked by the public harness."""
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("view gives the same memory a new shape: x.view(-1, 28 * 28) or x.view(len(x), 784) turns (N, 28, 28) into "
@@ -66,6 +66,7 @@ def test_values_on_unseen_batches(submission):
         check_values(x, probe(submission, x))
 
 
+@property_case
 @points(2)
 def test_result_is_a_view(submission):
     """the result shares memory with x (a view: writing into it changes x), and x keeps its shape"""

@@ -1,7 +1,7 @@
 """Hidden suite for Q28: xb @ w + b on shapes the student never saw, the output at x = 0, and a single input."""
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("The linear model is xb @ w + b: the matrix product gives one row per input and one column per output, "
@@ -76,6 +76,7 @@ def test_shapes_and_values_for_several_outputs(submission):
         check(xb, w, b, linear1(submission, xb, w, b))
 
 
+@property_case
 @points(1)
 def test_zero_input_gives_the_bias(submission):
     """the output for an all-zero input is exactly the bias, in every row"""
@@ -88,6 +89,7 @@ def test_zero_input_gives_the_bias(submission):
         check(torch.zeros(n, k), w, b, got)
 
 
+@property_case
 @points(1)
 def test_a_single_input(submission):
     """linear1 also works on one input of shape (k,), giving shape (m,)"""

@@ -4,7 +4,7 @@ import ast
 
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("a @ b is matrix multiplication: entry [i, j] is row i of a times column j of b, added up, so (N, k) @ (k, m) "
@@ -90,6 +90,7 @@ def test_square_shapes_are_not_elementwise(submission):
         check(xb, w, batch_matmul(submission, xb, w))
 
 
+@property_case
 @points(1)
 def test_no_python_loops(submission):
     """batch_matmul uses the matrix product, not Python loops"""

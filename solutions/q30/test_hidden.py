@@ -2,7 +2,7 @@
 with this process's own autograd; the usual mistakes (no sigmoid, a sum, two backward calls) are named."""
 import torch
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("loss.backward() works back from the loss and stores d(loss)/d(parameter) in each parameter's .grad; it "
@@ -98,6 +98,7 @@ def test_gradients_on_unseen_batches(submission):
         check(w, b, xb, yb, grads_of_loss(submission, w, b, xb, yb))
 
 
+@property_case
 @points(1)
 def test_a_batch_of_one(submission):
     """the gradients are right for a batch of a single image"""
@@ -106,6 +107,7 @@ def test_a_batch_of_one(submission):
         check(w, b, xb, yb, grads_of_loss(submission, w, b, xb, yb))
 
 
+@property_case
 @points(1)
 def test_float64_and_confident_predictions(submission):
     """the gradients are right in float64 and when the predictions are large (sigmoid near 0 or 1)"""

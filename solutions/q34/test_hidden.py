@@ -5,7 +5,7 @@ import ast
 import torch
 import torch.nn.functional as F
 
-from grader.judge.api import fail, points, type_name
+from grader.judge.api import fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("ReLU replaces every negative entry with 0 and keeps the others: x.max(torch.tensor(0.0)), x.clamp(min=0) or "
@@ -71,6 +71,7 @@ def test_values_on_unseen_tensors(submission):
         check(x, relu(submission, x))
 
 
+@property_case
 @points(1)
 def test_edge_values(submission):
     """relu handles -0.0, huge values, tiny values and infinities like F.relu"""
@@ -80,6 +81,7 @@ def test_edge_values(submission):
     check(x64, relu(submission, x64))
 
 
+@property_case
 @points(1)
 def test_leaves_its_input_unchanged(submission):
     """relu returns a new tensor and leaves its input unchanged"""
@@ -109,6 +111,7 @@ def test_curve_on_minus_two_to_two(submission, record):
 BUILT_IN = {"relu", "relu_", "ReLU"}
 
 
+@property_case
 @points(1)
 def test_written_by_hand(submission):
     """relu is written with tensor operations, not by calling PyTorch's ReLU"""

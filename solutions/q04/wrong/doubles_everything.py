@@ -1,3 +1,3 @@
-# expect: partial | doubled every number
+# expect: failed | doubled every number
 def double_odds(nums):
     return [n * 2 for n in nums]

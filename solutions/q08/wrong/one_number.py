@@ -1,3 +1,3 @@
-# expect: partial | single number for the whole stack
+# expect: failed | single number for the whole stack
 def paired_rmse(a, b):
     return ((a - b) ** 2).mean().sqrt()

@@ -1,3 +1,3 @@
-# expect: partial | averaged over the batch axis
+# expect: failed | averaged over the batch axis
 def distances_to_mean(batch, mean):
     return (batch - mean).abs().mean(0)

@@ -1,4 +1,4 @@
-# expect: partial | torch.rand draws uniformly
+# expect: failed | torch.rand draws uniformly
 import torch
 
 

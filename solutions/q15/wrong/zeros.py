@@ -1,4 +1,4 @@
-# expect: partial | all zeros
+# expect: failed | all zeros
 import torch
 
 

@@ -1,4 +1,4 @@
-# expect: partial | twice too big
+# expect: failed | twice too big
 import torch
 
 

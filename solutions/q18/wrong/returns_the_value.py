@@ -1,4 +1,4 @@
-# expect: partial | returned f itself
+# expect: failed | returned f itself
 import torch
 
 

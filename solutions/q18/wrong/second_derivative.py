@@ -1,4 +1,4 @@
-# expect: partial | second derivative
+# expect: failed | second derivative
 import torch
 
 

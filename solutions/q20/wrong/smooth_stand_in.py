@@ -1,4 +1,4 @@
-# expect: partial | not the accuracy
+# expect: failed | not the accuracy
 import torch
 
 

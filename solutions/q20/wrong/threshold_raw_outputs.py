@@ -1,4 +1,4 @@
-# expect: partial | apply the sigmoid first
+# expect: failed | apply the sigmoid first
 import torch
 
 
