@@ -3,6 +3,8 @@
 * The reference workbook scores full marks, the starter workbook zero, both without grader errors.
 * Every known-wrong submission in ``solutions/<id>/wrong/`` gets the outcome and the feedback its first line
   (``# expect: <outcome> | <text>``) promises.
+* No trivial answer (``return None``, ``[]``, ``0``, the input, a constant, an untrained model...) earns a point of
+  any exercise's code part, and every suite has a core case for its property cases to wait for.
 * The committed notebooks match their sources, and nothing the students receive imports ``solutions``.
 """
 from __future__ import annotations
@@ -15,6 +17,8 @@ import pytest
 
 from grader.catalog import load_catalog
 from grader.config import REPO_ROOT, load_settings
+from grader.course import trivial
+from grader.course.trivial import FAMILY
 from grader.grading.grade import grade
 from grader.course.preflight import unavailable
 from grader.results import Outcome
@@ -73,6 +77,31 @@ def test_known_wrong_submission_gets_the_promised_feedback(exercise, path):
     assert ex.outcome is outcome, (ex.outcome, feedback)
     assert ex.score < ex.max_score
     assert text.lower() in (feedback + " " + " ".join(ex.feedback)).lower(), feedback
+
+
+@pytest.mark.parametrize("member", list(FAMILY))
+def test_trivial_answers_score_zero_on_every_code_part(member, tmp_path):
+    exercises = [ex for ex in CATALOG if ex.id not in NEEDS_DATA]
+    graded = dict(trivial.trivial_results(load_settings(), exercises, tmp_path, members=[member]))
+    assert list(graded) == [member]
+    result = graded[member]
+    assert result.grader_errors == []
+    scoring = {ex.id: trivial.code_score(ex) for ex in result.exercises if trivial.code_score(ex)[0] > 0}
+    assert scoring == {}
+    assert len(result.exercises) == len([ex for ex in trivial.code_exercises(exercises, SOLUTIONS)
+                                         if trivial.applies(member, ex)]) > 0
+
+
+SUITES = sorted(SOLUTIONS.glob("*/test_hidden.py")) + sorted((REPO_ROOT / "exercises").glob("*/test_public.py"))
+
+
+@pytest.mark.parametrize("path", SUITES, ids=[f"{p.parent.name}/{p.stem}" for p in SUITES])
+def test_every_suite_has_a_core_case_for_its_properties_to_wait_for(path):
+    tests = [node for node in ast.parse(path.read_text(encoding="utf-8")).body
+             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+    kinds = ["property" if any(ast.unparse(d) == "property_case" for d in node.decorator_list) else "core"
+             for node in tests]
+    assert "core" in kinds, f"{path}: every case is a property case; nothing would ever open the gate"
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=[e.id for e in CATALOG])

@@ -2,6 +2,9 @@
 
 * every reference solution passes its hidden suite (the reference workbook gets full marks, exercise by exercise);
 * every starter fails it without grader errors (the starter workbook scores zero);
+* no trivial answer (``return None``, ``[]``, ``0``, the input unchanged, a constant shaped like the answer, an
+  untrained model or a constant prediction: :mod:`grader.course.trivial`) earns any point of an exercise's code part,
+  which holds only when every case such an answer passes is a property case (``@property_case``);
 * every exercise folder is complete (prompt, starter, suites, solution, at least two wrong answers, and a key,
   rubric, reference answer and labelled answers where the exercise has a choice or a written part);
 * nothing in ``exercises/`` or ``grader/`` imports ``solutions`` (what students receive holds no answers);
@@ -107,6 +110,25 @@ def grading_problems(settings: Settings, exercises: list[Exercise], progress: Ca
             yield Problem("starter fails cleanly", ex.id, f"the untouched starter scores {ex.score:g}")
 
 
+def trivial_problems(settings: Settings, exercises: list[Exercise], progress: Callable[[str], None],
+                     members: list[str] | None = None):
+    """Every member of the trivial family scores 0 on the code part of every exercise, without grader errors."""
+    import tempfile
+
+    from grader.course import trivial
+
+    with tempfile.TemporaryDirectory(prefix="grader-trivial-") as folder:
+        for member, result in trivial.trivial_results(settings, exercises, Path(folder), progress, members):
+            for err in result.grader_errors:
+                yield Problem("trivial answers score 0", "-", f"{member}: grader error: {err[:200]}")
+            for ex in result.exercises:
+                score, scoring = trivial.code_score(ex)
+                if score > 0:
+                    yield Problem("trivial answers score 0", ex.id,
+                                  f"the answer that {trivial.FAMILY[member]} scores {score:.3g}: "
+                                  f"{'; '.join(scoring)[:160]} (make such a case @property_case, or check more)")
+
+
 def calibration_problems(seeds: int, progress: Callable[[str], None], root: Path = REPO_ROOT):
     """Train every reference over *seeds* seeds with the calibration script; a negative worst margin fails."""
     script = root / "bench" / "calibrate.py"
@@ -137,6 +159,7 @@ def validate(settings: Settings, *, seeds: int = 5, progress: Callable[[str], No
         problems += [Problem("data available", ex_id, why) for ex_id, why in missing.items()]
         available = [ex for ex in exercises if ex.id not in missing]
         problems += list(grading_problems(settings, available, progress))
+        problems += list(trivial_problems(settings, available, progress))
         if settings.device.startswith("cuda"):
             problems += list(parity_problems(settings, [ex.id for ex in available], progress, jobs))
         if seeds:
