@@ -141,6 +141,9 @@ Q33_EPOCHS = "train_model makes exactly `epochs` passes over the data (0, 1 and 
 UNSEEN_WRONG = "double_odds gave a wrong list on an unseen input"
 CORNER_OF_T = "doubled_corner took the corner of t itself; the corner must come from t*2, the doubled tensor"
 CANNOT_ACCEPT = "your code sent something the grader cannot accept: "
+WRONG_SHAPE = ("your code sent the grader a reply of the wrong shape ({}); did something in it change the sandbox's "
+               "worker?")
+Q04_EDGES = "double_odds handles an empty list and a list with no odd numbers"
 TOO_BIG = CANNOT_ACCEPT + "a reply of {} bytes (the limit is 67108864 bytes)"
 
 
@@ -277,7 +280,28 @@ ATTACKS = [
     Attack("dict_cycle", "q04", 0.8571, Outcome.PARTIAL, (
         ("case:" + Q04_UNSEEN, "your code returned something the grader cannot read: value nested more than 64 "
                                "levels deep"),)),
+    # Replies of the wrong shape, from a worker the student's code changed
+    Attack("reply_wrong_shape", "q04", 0, Outcome.ERROR, (("case:" + Q04_UNSEEN, WRONG_SHAPE.format(
+        "the 'frames' of its 'error' are an object, not a list of text")),)),
+    Attack("events_wrong_shape", "q04", 0, Outcome.FAILED, (
+        ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
+        ("note", "cell 0 sent something the grader cannot accept: a reply of the wrong shape (a cell_end for cell "
+                 "999, which was not running)")), ("protocol",)),
+    # Costs: time spread over many calls, a namespace too large to copy per cell, a name like an output's
+    Attack("sleep_under_limit", "q04", 1.1429, Outcome.TIMEOUT, (
+        ("case:" + Q04_UNSEEN, "your code ran past this exercise's time budget (20 s in all, over every check of "
+                               "it); the sandbox was stopped"),
+        ("case:" + Q04_EDGES, "your code was not called: this exercise's time budget (20 s in all, over every check "
+                              "of it) was used up; the sandbox was stopped"),
+        ("feedback", "the checks were stopped when your code had used up this exercise's time budget (20 s in all, "
+                     "over every check of it); the calls into your code after that were not made (is something in "
+                     "it much slower than it needs to be?)"))),
+    Attack("many_globals", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
+    Attack("gradebook.csv", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
 ]
+# The attacks added with the budgets and the reply checks, also graded one by one, cold and warm (the batch forks
+# every sandbox warm).
+SINGLY = ["reply_wrong_shape", "events_wrong_shape", "sleep_under_limit", "many_globals", "gradebook.csv"]
 HONEST = {"honest_q04": ("q04", 3.0), "honest_q09": ("q09", 2.0)}
 HONEST_Q04 = '''# %% exercise: q04
 def double_odds(nums):
@@ -400,7 +424,18 @@ def _param(attack: Attack):
 
 @pytest.mark.parametrize("attack", [_param(a) for a in ATTACKS])
 def test_each_attack_gets_exactly_its_outcome(graded, attack):
-    result = graded.results[attack.name]
+    _assert_outcome(graded.results[attack.name], attack)
+
+
+@pytest.mark.timeout(600)  # a hang guard: the slowest, sleep_under_limit, stops after its 20 s budget
+@pytest.mark.parametrize("name", SINGLY)
+def test_each_new_attack_gets_the_same_outcome_graded_alone(grade_it, name):
+    attack = next(a for a in ATTACKS if a.name == name)
+    path = next(p for p in HOSTILE.iterdir() if (p.stem if p.is_file() else p.name) == name)
+    _assert_outcome(grade_it(path, [attack.exercise], timeout=5, memory_mb=1024, tmp_mb=64), attack)
+
+
+def _assert_outcome(result: SubmissionResult, attack: Attack) -> None:
     ex = result.exercise(attack.exercise)
     assert (ex.outcome, round(ex.score, 4)) == (attack.outcome, attack.score)
     assert result.score == ex.score  # nothing scored on the exercises the attack does not answer
@@ -461,14 +496,14 @@ def test_the_gradebook_holds_one_current_grading_per_submission_matching_result_
     assert all(count == 1 and now == 1 for _, count, now in rows) and len(rows) == len(graded.results)
     assert len(runs) == 1 and runs[0]["graded"] == len(graded.results) and runs[0]["finished"]
     for name, result in graded.results.items():
-        on_disk = json.loads((graded.out / name / "result.json").read_text(encoding="utf-8"))
+        on_disk = json.loads((graded.out / "students" / name / "result.json").read_text(encoding="utf-8"))
         assert on_disk["score"] == current[name].score == result.score, name
         assert [e["score"] for e in on_disk["exercises"]] == [e.score for e in current[name].exercises], name
         assert on_disk["submission"] == name
-    forged = json.loads((graded.out / "forged_result_files" / "result.json").read_text(encoding="utf-8"))
+    forged = json.loads((graded.out / "students" / "forged_result_files" / "result.json").read_text(encoding="utf-8"))
     assert forged["score"] == 0 and "hostile-escape-marker" not in \
-        (graded.out / "forged_result_files" / "report.html").read_text(encoding="utf-8")
-    report = (graded.out / "forged_stdout" / "report.html").read_text(encoding="utf-8")
+        (graded.out / "students" / "forged_result_files" / "report.html").read_text(encoding="utf-8")
+    report = (graded.out / "students" / "forged_stdout" / "report.html").read_text(encoding="utf-8")
     assert "q04: 3/3 passed" in report  # the printed text is shown, as text
     assert "<script" not in report.lower() and "<!-- grade" not in report
 
@@ -476,7 +511,8 @@ def test_the_gradebook_holds_one_current_grading_per_submission_matching_result_
 def test_nothing_is_written_outside_the_out_folder(graded):
     expected = {"gradebook.db", "gradebook.csv", "canvas.csv", "junit.xml", "index.html"}
     for name in graded.results:
-        expected |= {f"{name}/result.json", f"{name}/report.html", f"{name}/gradescope/results.json"}
+        expected |= {f"students/{name}/result.json", f"students/{name}/report.html",
+                     f"students/{name}/gradescope/results.json"}
     assert {str(p.relative_to(graded.out)) for p in graded.out.rglob("*") if p.is_file()} == expected
     assert graded.before["places"] == [], "a marker was there before the batch: remove it and run again"
     assert graded.after["places"] == []
@@ -492,8 +528,9 @@ def test_the_test_process_is_untouched(graded):
 
 def test_a_flood_of_output_is_cut_short_for_the_student_and_flagged_for_the_instructor(graded):
     result = graded.results["giant_output"]
-    assert len(result.output) < 30_000 and (graded.out / "giant_output" / "result.json").stat().st_size < 100_000
-    report = (graded.out / "giant_output" / "report.html").read_text(encoding="utf-8")
+    assert len(result.output) < 30_000 and \
+        (graded.out / "students" / "giant_output" / "result.json").stat().st_size < 100_000
+    report = (graded.out / "students" / "giant_output" / "report.html").read_text(encoding="utf-8")
     assert "[... 313524524 more bytes of output were dropped ...]" in report and len(report) < 100_000
     dashboard = (graded.out / "index.html").read_text(encoding="utf-8")
     assert "output: printed 313524524 bytes more than the output limit" in dashboard
@@ -516,3 +553,41 @@ def test_a_submission_cannot_read_what_an_earlier_one_left_behind(start, request
     reader = grade(HOSTILE / "zz_persist_reader.py", settings, exercise_ids=["q09"], zygote=zygote)
     assert "notes found in: []" in reader.output.splitlines()
     assert reader.exercise("q09").score == pytest.approx(0.3333, abs=1e-4)
+
+
+# ------------------------------------------------------------------------------ one worker, one kept session
+
+ROUNDS = ["reply_wrong_shape.py", "events_wrong_shape.py", "kill_own_group.py"]
+KEPT_EXERCISES = ["q03", "q04", "q09", "q12", "q13", "q27", "q33", "fr1"]  # a harness, a choice, a training
+
+
+@pytest.mark.timeout(900)  # a hang guard
+def test_a_hostile_submission_never_touches_the_next_ones_grade_on_the_same_warm_worker(tmp_path, monkeypatch):
+    """Hostile submissions and the reference notebook, one after another, on one warm worker that keeps one pytest
+    session for the batch: the reference gets full marks every time, case for case the same."""
+    import shutil
+
+    import grader.grading.grade
+    from grader.grading.batch import grade_many
+
+    def no_fresh_session(*args, **kwargs):
+        raise AssertionError("a submission was graded in a pytest session of its own, not the kept one")
+
+    monkeypatch.setattr(grader.grading.grade, "run_suites", no_fresh_session)
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for n, attack in enumerate(ROUNDS):
+        shutil.copy(HOSTILE / attack, folder / f"{2 * n:02d}_{attack}")
+        shutil.copy(REPO_ROOT / "solutions" / "reference.ipynb", folder / f"{2 * n + 1:02d}_reference.ipynb")
+    batch = grade_many([folder], tmp_path / "out", load_settings(timeout=30, memory_mb=2048),
+                       exercise_ids=KEPT_EXERCISES)
+    results = [g.result for g in batch.graded]
+    assert [r.submission for r in results] == sorted(p.stem for p in folder.iterdir())  # in this order, one worker
+    assert all(r.grader_errors == [] and r.timings["warm_start"] == 1 for r in results), \
+        [(r.submission, r.grader_errors) for r in results]
+    references = results[1::2]
+    first = [(e.id, c.name, c.outcome, c.score) for e in references[0].exercises for c in e.cases]
+    for reference in references:
+        assert (reference.score, reference.max_score) == (32.0, 32.0), reference.submission
+        assert [(e.id, c.name, c.outcome, c.score) for e in reference.exercises for c in e.cases] == first
+    assert results[0].exercise("q04").outcome is Outcome.ERROR  # the wrong-shape replies are the student's
