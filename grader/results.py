@@ -91,6 +91,7 @@ class ExerciseResult:
     artifacts: dict[str, Any] = field(default_factory=dict)  # plain data for pictures (curves, matrices)
     override: dict[str, Any] | None = None  # {score, comment, computed}: the instructor's word, which wins
     withheld: str = ""  # why its property cases were not counted (the core cases do not do the job yet)
+    tampering: list[str] = field(default_factory=list)  # "cell 3, line 2: rebinds ...": its "how" points forfeit
 
     @property
     def needs_review(self) -> bool:

@@ -15,7 +15,7 @@ from grader import __version__
 from grader.catalog import Exercise, load_catalog, select
 from grader.config import Settings, resolve_device
 from grader.intake import submission as submission_mod
-from grader.judge import choice, rubric, scoring
+from grader.judge import choice, rubric, scoring, tampering
 from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
 from grader.judge.runner import run_suites, suite_files
 from grader.results import LOAD_ERROR_CASE, CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
@@ -117,10 +117,11 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
         result.grader_errors.extend(plugin.grader_errors)
     cases = plugin.cases if plugin else {}
     artifacts = plugin.artifacts if plugin else {}
+    reaches = tampering.scan(sub.cells)
     for ex in exercises:
         try:
             result.exercises.append(_exercise_result(ex, cases.get(ex.id, []), artifacts.get(ex.id, {}), session,
-                                                     sub, solutions, choices.get(ex.id)))
+                                                     sub, solutions, choices.get(ex.id), reaches))
         except (OSError, ValueError) as exc:  # a missing or malformed key or rubric: the grader's problem
             result.grader_errors.append(f"{ex.id}: {type(exc).__name__}: {exc}")
             result.exercises.append(ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=Outcome.ERROR,
@@ -134,7 +135,7 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
 
 
 def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, session: Session, sub,
-                     solutions: Path | None, chosen) -> ExerciseResult:
+                     solutions: Path | None, chosen, reaches: list | None = None) -> ExerciseResult:
     runnable = cases + ([_choice_case(ex, chosen, solutions)] if ex.choice else [])
     worst = _worst_cell(session, ex.id)
     if worst:
@@ -147,7 +148,9 @@ def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, ses
     if stopped:
         feedback.append(f"the checks were stopped when your code had used up {stopped}; the calls into your code "
                         "after that were not made (is something in it much slower than it needs to be?)")
-    result = scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts)
+    # A cell of this exercise, or one of no exercise (it runs before every answer), that reaches for the machinery.
+    tampered = [f.describe() for f in reaches or () if f.exercise in (ex.id, None)]
+    result = scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts, tampering=tampered)
     if stopped:
         result.outcome = Outcome.TIMEOUT  # whatever passed before keeps its points; the exercise is a timeout
     return result

@@ -55,13 +55,31 @@ def withhold_properties(ex: Exercise, cases: list[CaseResult]) -> str:
             f"until {what} {works}.\nFix first: {'; '.join(fix[:3])}{' ...' if len(fix) > 3 else ''}")
 
 
+TAMPERED = ("not counted: this exercise's code reaches into the grader's machinery (see the tampering note), so "
+            "checks of how it works cannot be trusted")
+
+
+def forfeit_properties(cases: list[CaseResult]) -> None:
+    """Code that reaches for frames, the collector or modules it did not define could forge how its answer
+    looks to the checks that judge *how* (loops, views, speed, style): those property cases score nothing."""
+    for case in cases:
+        if case.kind == "property":
+            if case.score > 0:
+                case.withheld = TAMPERED
+            case.score = 0.0
+
+
 def verdict(ex: Exercise, runnable: list[CaseResult], written: CaseResult | None = None, *,
-            feedback: list[str] | None = None, artifacts: dict | None = None) -> ExerciseResult:
+            feedback: list[str] | None = None, artifacts: dict | None = None,
+            tampering: list[str] | None = None) -> ExerciseResult:
     """*runnable* (code and choice cases, relative weights) and the *written* case (or None where it was not
     read) as one exercise's result, worth at most its points; property cases count only once the core ones do
-    (:func:`withhold_properties`)."""
+    (:func:`withhold_properties`), and not at all where the exercise's code tampers (:func:`forfeit_properties`)."""
     cases = scaled(list(runnable), ex.points)
     withheld = withhold_properties(ex, cases)
+    if tampering:
+        forfeit_properties(cases)
+        feedback = [*(feedback or []), *(f"tampering: {line}; {TAMPERED.split(': ', 1)[1]}" for line in tampering)]
     runnable_outcome = ExerciseResult.summarise(cases)[0] if cases else Outcome.MISSING
     max_score = ex.points
     if written is not None:
@@ -72,7 +90,8 @@ def verdict(ex: Exercise, runnable: list[CaseResult], written: CaseResult | None
         outcome = runnable_outcome  # a missing explanation never hides what the code did
     return ExerciseResult(id=ex.id, title=ex.title, kind=ex.kind, outcome=outcome,
                           score=min(round(score, 4), max_score), max_score=round(max_score, 4), cases=cases,
-                          feedback=list(feedback or []), artifacts=dict(artifacts or {}), withheld=withheld)
+                          feedback=list(feedback or []), artifacts=dict(artifacts or {}), withheld=withheld,
+                          tampering=list(tampering or []))
 
 
 def check_passes(result: SubmissionResult, min_share: float | None = None) -> bool:

@@ -31,6 +31,9 @@ from .terminal import points
 DESCRIPTIONS = {
     "grader": "The grader itself failed on these submissions; the grades are incomplete through no fault of the "
               "students. Fix the cause and regrade them.",
+    "tampering": "Code that reaches for interpreter frames, the garbage collector, the sandbox's own modules or "
+                 "rebinds library functions it did not define. No chapter answer needs that; the exercises it "
+                 "touches earned no points for how their answers work.",
     "timeout": "Code that ran out of time: an endless loop, or slow but honest code on a busy machine.",
     "sandbox": "Submissions that hit a limit of the sandbox (memory, output, a crash); points may have been lost "
                "to the limit rather than to a mistake.",

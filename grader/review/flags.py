@@ -6,6 +6,10 @@ decide in a minute whether it matters.  The kinds, in the order the dashboard li
 ``grader``
     The grader itself failed on the submission (``grader_errors``): the grade is incomplete through no fault of
     the student, so regrade once the cause is fixed.
+``tampering``
+    The code reaches for interpreter frames, the garbage collector, the sandbox's own modules, or rebinds what
+    it did not define (:mod:`grader.judge.tampering`, with the cell and line): no chapter answer needs that, and
+    the exercise it belongs to earned no points for how its answer works.
 ``timeout``
     A cell or an exercise ran out of time (incidents of kind ``timeout``, or exercises whose outcome is
     ``timeout``): an infinite loop, or honest but slow code on a busy machine; the points lost may be unfair.
@@ -34,9 +38,9 @@ from dataclasses import dataclass, field
 from grader.results import Outcome, SubmissionResult
 from grader.review.similarity import Pair, similar_pairs
 
-KINDS = ("grader", "timeout", "sandbox", "similar", "perfect")
-TITLES = {"grader": "Grader errors", "timeout": "Timeouts", "sandbox": "Sandbox limits",
-          "similar": "Near-identical code", "perfect": "Suspiciously perfect accuracy"}
+KINDS = ("grader", "tampering", "timeout", "sandbox", "similar", "perfect")
+TITLES = {"grader": "Grader errors", "tampering": "Code that reaches into the grader", "timeout": "Timeouts",
+          "sandbox": "Sandbox limits", "similar": "Near-identical code", "perfect": "Suspiciously perfect accuracy"}
 SANDBOX_INCIDENTS = {"memory": "the memory limit", "died": "the sandbox process died",
                      "protocol": "a reply the grader refused", "output": "the output limit",
                      "not_run": "cells not run"}
@@ -90,6 +94,16 @@ def _grader_flag(student: str, result: SubmissionResult) -> Flag | None:
     summary = (f"The grader itself failed ({count} problem{'s' if count != 1 else ''}); the grade is incomplete "
                "through no fault of the student: regrade once the cause is fixed.")
     return Flag(student, "grader", summary, _unique([_short(e) for e in result.grader_errors]))
+
+
+def _tampering_flag(student: str, result: SubmissionResult) -> Flag | None:
+    evidence = [_short(f"{ex.id}: {line}") for ex in result.exercises for line in ex.tampering]
+    if not evidence:
+        return None
+    touched = sorted({ex.id for ex in result.exercises if ex.tampering})
+    summary = (f"Code that reaches into the grader's machinery ({', '.join(touched)}): those exercises earned no "
+               "points for how their answers work; read the lines before trusting the rest.")
+    return Flag(student, "tampering", summary, _unique(evidence))
 
 
 def _timeout_flag(student: str, result: SubmissionResult) -> Flag | None:
@@ -177,7 +191,7 @@ def find_flags(results: dict[str, SubmissionResult], codes: dict[str, str], star
     """
     flags: list[Flag] = []
     for student, result in results.items():
-        for build in (_grader_flag, _timeout_flag, _sandbox_flag, _perfect_flag):
+        for build in (_grader_flag, _tampering_flag, _timeout_flag, _sandbox_flag, _perfect_flag):
             flag = build(student, result)
             if flag is not None:
                 flags.append(flag)

@@ -69,3 +69,24 @@ def test_no_reference_example_starter_or_wrong_answer_is_flagged():
 
 def test_cells_that_do_not_parse_are_skipped_not_raised():
     assert findings("def broken(:\n", "x = (" * 10) == []
+
+
+@pytest.mark.timeout(600)
+def test_a_tampering_exercise_keeps_its_core_points_loses_its_how_points_and_is_flagged(make_script):
+    from grader.config import load_settings
+    from grader.grading.grade import grade
+    from grader.review.flags import find_flags
+
+    script = make_script("import inspect\n"
+                         "inspect.isgenerator = lambda obj: True\n"
+                         "def double_odds(nums):\n    return [2 * n for n in nums if n % 2 == 1]\n", "forger.py")
+    result = grade(script, load_settings(timeout=30), exercise_ids=["q04"])
+    ex = result.exercise("q04")
+    assert ex.tampering == ["cell 1, line 1: rebinds inspect.isgenerator in a module it did not define"]
+    core = [c for c in ex.cases if c.kind == "core"]
+    side = [c for c in ex.cases if c.kind == "property"]
+    assert core and all(c.score == c.max_score for c in core)  # what it computes is checked in the grader
+    assert side and all(c.score == 0 for c in side) and any("tampering note" in c.withheld for c in side)
+    assert any(line.startswith("tampering: cell 1, line 1: rebinds inspect.isgenerator") for line in ex.feedback)
+    flags = find_flags({"forger": result}, {}, "")
+    assert [f.kind for f in flags] == ["tampering"] and "q04: cell 1, line 1" in flags[0].evidence[0]
