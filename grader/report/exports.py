@@ -81,7 +81,7 @@ def write_exports(book: Gradebook, out_dir: Path, settings: Settings, *, assignm
     out.warnings += write_canvas_csv(rows, assignment, points, out_dir / "canvas.csv")
     out.files.append(out_dir / "canvas.csv")
     out.files.append(write_junit(results, out_dir / "junit.xml"))
-    decided = {key[0] for key in store.in_effect()}
+    decided = store.decided_students()  # those with a decision, cleared ones too: their reports change
     for g in gradings:
         folder = student_folder(out_dir, g.student.student)
         write_gradescope(g.result, folder / "gradescope" / "results.json")

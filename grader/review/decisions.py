@@ -227,6 +227,10 @@ class Decisions:
             out[(r[1], r[2], r[3])] = Override(r[5], r[7], 0, r[8], r[9], r[10], r[6], r[4] == "accept", r[0])
         return out
 
+    def decided_students(self) -> set[str]:
+        """Every student with a decision in the history (one handed back to the computed score included)."""
+        return {r[0] for r in self.db.execute("SELECT DISTINCT student FROM decisions")}
+
     def history(self, student: str | None = None, exercise: str | None = None) -> list[dict]:
         """Every decision, newest first (of one student, one exercise, or all)."""
         where, args = [], []

@@ -76,6 +76,7 @@ def test_an_overrides_csv_goes_into_the_same_store(tmp_path):
     assert [(h["exercise"], h["score"], h["source"]) for h in history] == [("q12", 2.0, str(table))]
     assert "accepted after discussion" in (student_folder(out, "ben") / "report.html").read_text()
     run("override", out, "ben", "q12", "computed")  # handed back to the computed score
+    assert "accepted after discussion" not in (student_folder(out, "ben") / "report.html").read_text()
     with Gradebook(out / "gradebook.db") as book:
         assert Decisions(book).final("ben").result.exercise("q12").override is None
         assert len(Decisions(book).history("ben")) == 2
