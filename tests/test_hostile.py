@@ -176,12 +176,12 @@ ATTACKS = [
     # Values dressed up as right
     Attack("always_equal", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, not_plain("AlwaysEqual")),)),
     Attack("code_in_reduce_repr", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, not_plain("Payload")),)),
-    Attack("tensor_subclass_eq", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
-    Attack("torch_function_override", "q09", 0.3333, Outcome.PARTIAL, (
+    Attack("tensor_subclass_eq", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("torch_function_override", "q09", 0, Outcome.FAILED, (
         ("case:" + Q09_INT, "doubled_corner took the top-left corner; Q9 asks for the bottom-right one (the last two "
                             "rows and the last two columns)"),)),
-    Attack("patched_torch", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
-    Attack("patched_numpy", "q09", 0.3333, Outcome.PARTIAL, (
+    Attack("patched_torch", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("patched_numpy", "q09", 0, Outcome.FAILED, (
         ("case:" + Q09_INT, "doubled_corner returned an ndarray; it should return a tensor"),)),
     Attack("patched_builtins", "q04", 0, Outcome.FAILED, (
         ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
@@ -192,7 +192,7 @@ ATTACKS = [
     Attack("shipped_conftest", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
     Attack("shipped_sitecustomize", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
     Attack("shipped_pth", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
-    Attack("shipped_torch", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("shipped_torch", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, CORNER_OF_T),)),
     Attack("shipped_pytest", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
     Attack("writes_modules", "q04", 0, Outcome.FAILED, (
         ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
@@ -207,7 +207,7 @@ ATTACKS = [
         ("incident", "cell 0 ended the sandbox process (exit status 0, as os._exit() does)")), ("died",)),
     Attack("exit_raised_in_call", "q04", 0, Outcome.ERROR, (
         ("case:" + Q04_UNSEEN, "your code raised SystemExit: sys.exit(0) was called during the test"),)),
-    Attack("kill_own_group", "q04", 0.8571, Outcome.PARTIAL, (("case:" + Q04_UNSEEN, "your code was killed"),)),
+    Attack("kill_own_group", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, "your code was killed"),)),
     Attack("kill_everything", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
     # Forged results and a forged channel
     Attack("forged_stdout", "q04", 0, Outcome.FAILED, (
@@ -226,21 +226,21 @@ ATTACKS = [
                                                "data as an array or tensor"),
     )),
     # Looking for answers: each answers right only if it finds something
-    Attack("grader_stack_frames", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
-    Attack("grader_memory_environ", "q09", 0.3333, Outcome.PARTIAL, (
+    Attack("grader_stack_frames", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("grader_memory_environ", "q09", 0, Outcome.FAILED, (
         ("case:" + Q09_INT, CORNER_OF_T), ("output", "secrets found: []"))),
-    Attack("disk_search", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T), ("output", "found: []"))),
-    Attack("network", "q09", 0.3333, Outcome.PARTIAL, (
+    Attack("disk_search", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, CORNER_OF_T), ("output", "found: []"))),
+    Attack("network", "q09", 0, Outcome.FAILED, (
         ("case:" + Q09_INT, CORNER_OF_T),
         ("output", "('1.1.1.1', 443): PermissionError: [Errno 1] Operation not permitted"),
         ("output", "('127.0.0.1', 22): PermissionError: [Errno 1] Operation not permitted"),
         ("output", "\0grader: PermissionError: [Errno 1] Operation not permitted"))),
-    Attack("ptrace_vm_readv", "q09", 0.3333, Outcome.PARTIAL, (
+    Attack("ptrace_vm_readv", "q09", 0, Outcome.FAILED, (
         ("case:" + Q09_INT, CORNER_OF_T), ("output", "errno after the last try: Operation not permitted"))),
     Attack("write_outside", "q04", 0, Outcome.FAILED, (("case:" + Q04_UNSEEN, UNSEEN_WRONG),)),
-    Attack("00_persist_writer_dev_shm", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
-    Attack("01_persist_writer_root", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),)),
-    Attack("zz_persist_reader", "q09", 0.3333, Outcome.PARTIAL, (
+    Attack("00_persist_writer_dev_shm", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("01_persist_writer_root", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, CORNER_OF_T),)),
+    Attack("zz_persist_reader", "q09", 0, Outcome.FAILED, (
         ("case:" + Q09_INT, CORNER_OF_T), ("output", "notes found in: []"))),
     # Resources: the bomb is stopped and recorded, and the (right) answer next to it is still graded
     Attack("fork_bomb", "q04", 2.0, Outcome.PARTIAL, (
@@ -251,7 +251,7 @@ ATTACKS = [
         ("note", "cell 3 used more than 1024 MB of memory and was stopped"),), ("memory",)),
     Attack("disk_fill", "q04", 2.0, Outcome.PARTIAL, (
         ("note", "cell 5, line 6 raised OSError: [Errno 28] No space left on device"),)),
-    Attack("disk_fill_dev_shm", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, CORNER_OF_T),),
+    Attack("disk_fill_dev_shm", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, CORNER_OF_T),),
            ),
     Attack("giant_output", "q04", 0, Outcome.FAILED, (
         ("case:" + Q04_UNSEEN, UNSEEN_WRONG),
@@ -264,20 +264,20 @@ ATTACKS = [
         ("case:" + Q04_UNSEEN, "double_odds is not defined because its cell failed: cell 1 ran longer than the 5 s "
                                "limit and was stopped"),
         ("feedback", "cell 1 ran longer than the 5 s limit and was stopped")), ("timeout",)),
-    Attack("sleep_in_call", "q04", 0.8571, Outcome.PARTIAL, (
+    Attack("sleep_in_call", "q04", 0, Outcome.FAILED, (
         ("case:" + Q04_UNSEEN, "your code took longer than 5 s; the sandbox was stopped"),)),
     Attack("seed_tampering", "q33", 2.0, Outcome.PARTIAL, (
         ("case:" + Q33_EPOCHS, "train_model(model, 4, ...) went over the data loader once; it should make exactly "
                                "`epochs` passes, one per epoch (for _ in range(epochs))"),)),
     # Answers too big or too deep for the grader
-    Attack("huge_list", "q04", 0.8571, Outcome.PARTIAL, (
+    Attack("huge_list", "q04", 0, Outcome.FAILED, (
         ("case:" + Q04_UNSEEN, CANNOT_ACCEPT + "value has more than 2000000 elements"),)),
     Attack("huge_string", "q04", 0, Outcome.ERROR, (("case:" + Q04_UNSEEN, TOO_BIG.format(104857631)),)),
-    Attack("huge_tensor", "q09", 0.3333, Outcome.PARTIAL, (("case:" + Q09_INT, TOO_BIG.format(104857737)),)),
-    Attack("deep_nesting", "q04", 0.2857, Outcome.PARTIAL, (
+    Attack("huge_tensor", "q09", 0, Outcome.FAILED, (("case:" + Q09_INT, TOO_BIG.format(104857737)),)),
+    Attack("deep_nesting", "q04", 0, Outcome.FAILED, (
         ("case:" + Q04_UNSEEN, "your code returned something the grader cannot read: value nested more than 64 "
                                "levels deep"),)),
-    Attack("dict_cycle", "q04", 0.8571, Outcome.PARTIAL, (
+    Attack("dict_cycle", "q04", 0, Outcome.FAILED, (
         ("case:" + Q04_UNSEEN, "your code returned something the grader cannot read: value nested more than 64 "
                                "levels deep"),)),
     # Replies of the wrong shape, from a worker the student's code changed
@@ -288,7 +288,7 @@ ATTACKS = [
         ("note", "cell 0 sent something the grader cannot accept: a reply of the wrong shape (a cell_end for cell "
                  "999, which was not running)")), ("protocol",)),
     # Costs: time spread over many calls, a namespace too large to copy per cell, a name like an output's
-    Attack("sleep_under_limit", "q04", 1.1429, Outcome.TIMEOUT, (
+    Attack("sleep_under_limit", "q04", 0.2857, Outcome.TIMEOUT, (
         ("case:" + Q04_UNSEEN, "your code ran past this exercise's time budget (20 s in all, over every check of "
                                "it); the sandbox was stopped"),
         ("case:" + Q04_EDGES, "your code was not called: this exercise's time budget (20 s in all, over every check "
@@ -552,7 +552,7 @@ def test_a_submission_cannot_read_what_an_earlier_one_left_behind(start, request
     grade(HOSTILE / "00_persist_writer_dev_shm.py", settings, exercise_ids=["q09"], zygote=zygote)
     reader = grade(HOSTILE / "zz_persist_reader.py", settings, exercise_ids=["q09"], zygote=zygote)
     assert "notes found in: []" in reader.output.splitlines()
-    assert reader.exercise("q09").score == pytest.approx(0.3333, abs=1e-4)
+    assert reader.exercise("q09").score == 0  # what its own (wrong) corner earns: nothing was found to copy
 
 
 # ------------------------------------------------------------------------------ one worker, one kept session
