@@ -19,7 +19,7 @@ Lines measured, all in this run and on this machine:
     failing cell, as one .py run by a fresh python; its wall time, and the code's own run time measured inside
     the script (from the end of ``import torch`` to the end);
   * ours: ``grader grade DIR --out OUT -j N --force -e q01,...,q37`` at -j 1 and -j 2, wall time of the command;
-    per-submission timings and peak RSS from each ``OUT/<student>/result.json`` (missing keys are tolerated);
+    per-submission timings and peak RSS from each ``OUT/students/<student>/result.json`` (missing keys are tolerated);
   * in one process: each submission's code and then our hidden suites against it, all submissions in one
     interpreter with the suites collected once, no sandbox (``bench/inprocess.py``); the code's and the
     suites' run times measured inside.  This is the least any grader running these suites could spend;

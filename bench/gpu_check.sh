@@ -48,7 +48,7 @@ done
 python3 - <<'EOF'
 import json, pathlib, statistics
 for device in ("cuda", "cpu"):
-    results = [json.loads(p.read_text()) for p in pathlib.Path(f"/tmp/class-{device}").glob("*/result.json")]
+    results = [json.loads(p.read_text()) for p in pathlib.Path(f"/tmp/class-{device}").glob("students/*/result.json")]
     t = [r["timings"] for r in results]
     print(device, "scores", sorted({r["score"] for r in results}), "devices", sorted({r["device"] for r in results}),
           "| sandbox start median", statistics.median(x.get("sandbox_start", 0) for x in t),
