@@ -6,34 +6,8 @@ a hang guard stops a test that would otherwise wait forever.
 """
 import pytest
 
-from grader.config import Limits
-from grader.intake.submission import Cell, Submission
 from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
-from grader.sandbox.host.session import Session
-
-_START = {"zygote": None}
-
-
-@pytest.fixture(scope="module")
-def zygote():
-    from grader.sandbox.host.warm import Zygote
-
-    with Zygote(Limits()) as z:
-        yield z
-
-
-@pytest.fixture(autouse=True, params=["cold", "warm"])
-def start(request):
-    _START["zygote"] = request.getfixturevalue("zygote") if request.param == "warm" else None
-    yield request.param
-    _START["zygote"] = None
-
-
-def session_of(*sources, max_restarts: int = 3, **limits) -> Session:
-    sub = Submission("t", "t.py", "", "py", cells=[Cell(i, s, f"q{i:02d}") for i, s in enumerate(sources)])
-    return Session(sub, Limits(**{"timeout": 10, "memory_mb": 1024, **limits}), max_restarts=max_restarts,
-                   zygote=_START["zygote"])
-
+from sandbox_sessions import session_of, start, zygote  # noqa: F401 - start and zygote are fixtures
 
 # A cell that forges a reply of the sandbox's: arm(reply) makes the reply to that very request *reply*,
 # arm(reply, 1) the reply to the request after it.

@@ -2,39 +2,13 @@
 
 import pytest
 
-from grader.config import REPO_ROOT, Limits
+from grader.config import REPO_ROOT
 from grader.sandbox.host import isolation
-from grader.sandbox.host.session import Session
+from sandbox_sessions import session_of, start, zygote  # noqa: F401 - start and zygote are fixtures
 from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
-from grader.intake.submission import Cell, Submission
 
 namespaced = pytest.mark.skipif(isolation.detect().level != isolation.NAMESPACES,
                                 reason="bubblewrap namespaces are not available on this machine")
-
-
-_START = {"zygote": None}
-
-
-@pytest.fixture(scope="module")
-def zygote():
-    from grader.sandbox.host.warm import Zygote
-
-    with Zygote(Limits()) as z:
-        yield z
-
-
-@pytest.fixture(autouse=True, params=["cold", "warm"])
-def start(request):
-    """Every boundary holds whether the sandbox starts cold or is forked warm from a zygote."""
-    _START["zygote"] = request.getfixturevalue("zygote") if request.param == "warm" else None
-    yield request.param
-    _START["zygote"] = None
-
-
-def session_of(*sources, **limits) -> Session:
-    sub = Submission("t", "t.py", "", "py", cells=[Cell(i, s, f"q{i:02d}") for i, s in enumerate(sources)])
-    return Session(sub, Limits(**{"timeout": 10, "memory_mb": 1024, **limits}), max_restarts=3,
-                   zygote=_START["zygote"])
 
 
 def test_calls_return_plain_data_and_student_errors_are_data():
