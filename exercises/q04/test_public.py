@@ -1,7 +1,7 @@
 """Public checks for Q4: students can run these themselves with `grader check`."""
 import ast
 
-from grader.judge.api import expect_equal, fail, points, property_case
+from grader.judge.api import code_of, expect_equal, fail, points, property_case, walk_code
 
 HINT = ("Q4: a list comprehension has the shape [expression for item in iterable if condition]; see the "
         "chapter's section 'First Try: Pixel Similarity'.")
@@ -18,9 +18,9 @@ def test_example_from_the_prompt(submission):
 @points(1)
 def test_uses_a_list_comprehension(submission):
     """double_odds is written as a list comprehension"""
-    node = submission.definition("double_odds")
-    if node is None or not isinstance(node, ast.FunctionDef):
+    code = code_of(submission, "double_odds")
+    if not isinstance(code[0], ast.FunctionDef):
         fail("double_odds should be a function defined with def", HINT)
-    if not any(isinstance(n, ast.ListComp) for n in ast.walk(node)):
+    if not any(isinstance(n, ast.ListComp) for n in walk_code(code)):
         fail("double_odds does not contain a list comprehension", HINT,
              expected="[... for n in nums if ...]", actual="no list comprehension in the function")

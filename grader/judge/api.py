@@ -9,6 +9,7 @@ torch: a student's patched ``torch.allclose`` or always-equal object never reach
 """
 from __future__ import annotations
 
+import ast
 import math
 
 import pytest
@@ -70,6 +71,71 @@ def type_name(value) -> str:
 def _article(name: str) -> str:
     """'a Foo', 'an ndarray': the article follows the sound of the first letter, near enough."""
     return f"{'an' if name[:1].lower() in 'aeio' or name.startswith('nd') else 'a'} {name}"
+
+
+def code_of(submission, name: str, depth: int = 4) -> list:
+    """The top-level definition of *name* and of every top-level name it mentions, followed *depth* steps.
+
+    What a "how is it written" check must look at: a loop moved into a helper, an alias (``relu = _mine``), a class
+    whose ``__call__`` loops or an instance of one are all the student's code for *name*.  Static: nothing is run.
+    The definition of *name* itself comes first (``None`` when it has none); names defined nowhere at top level
+    (``torch``, builtins, parameters) are simply not followed."""
+    first = submission.definition(name)
+    found, seen, frontier = [first], {name}, [first]
+    for _ in range(depth):
+        following = []
+        for node in frontier:
+            for used in sorted(global_names(node) - seen):
+                seen.add(used)
+                helper = submission.definition(used)
+                if helper is not None and all(helper is not f for f in found + following):
+                    following.append(helper)
+        found += following
+        frontier = following
+    return found
+
+
+def global_names(node) -> set[str]:
+    """Names a definition reads that it does not bind itself (its parameters, its locals, its loop variables,
+    nested definitions): the ones that can only come from the module, where helpers live."""
+    if node is None:
+        return set()
+    loaded, bound = set(), set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            (loaded if isinstance(n.ctx, ast.Load) else bound).add(n.id)
+        elif isinstance(n, ast.arg):
+            bound.add(n.arg)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n is not node:
+            bound.add(n.name)
+        elif isinstance(n, ast.alias):
+            bound.add((n.asname or n.name).split(".")[0])
+    return loaded - bound
+
+
+def walk_code(nodes) -> list:
+    """Every AST node of the definitions :func:`code_of` found."""
+    return [n for node in nodes if node is not None for n in ast.walk(node)]
+
+
+def find_in_code(nodes, test) -> tuple[str, ast.AST] | None:
+    """The first node of the definitions :func:`code_of` found for which *test* is true, with the name of the
+    definition it is in (so feedback can say "your helper _slow uses a for loop"), or ``None``."""
+    for node in nodes:
+        if node is None:
+            continue
+        for n in ast.walk(node):
+            if test(n):
+                return defined_name(node), n
+    return None
+
+
+def defined_name(node) -> str:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    names = [n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return names[0] if names else "?"
 
 
 def expect_equal(actual, expected, message: str, hint: str = "") -> None:

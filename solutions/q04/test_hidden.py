@@ -2,7 +2,7 @@
 import ast
 import random
 
-from grader.judge.api import expect_equal, fail, points, property_case, type_name
+from grader.judge.api import code_of, expect_equal, fail, points, property_case, type_name, walk_code
 
 HINT = ("A list comprehension has the shape [expression for item in iterable if condition]; "
         "see Q4 and the chapter's section 'First Try: Pixel Similarity'.")
@@ -45,10 +45,10 @@ def test_edge_cases(submission):
 @points(2)
 def test_is_a_comprehension_not_a_loop(submission):
     """double_odds uses a list comprehension rather than a for loop with append"""
-    node = submission.definition("double_odds")
-    if not isinstance(node, ast.FunctionDef):
+    code = code_of(submission, "double_odds")
+    if not isinstance(code[0], ast.FunctionDef):
         fail("double_odds should be a function defined with def", HINT)
-    nodes = list(ast.walk(node))
+    nodes = walk_code(code)  # a loop moved into a helper is still the loop
     if any(isinstance(n, (ast.For, ast.While)) for n in nodes):
         fail("double_odds uses a for/while loop; Q4 asks for a list comprehension instead", HINT)
     if not any(isinstance(n, ast.ListComp) for n in nodes):

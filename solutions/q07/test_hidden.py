@@ -4,7 +4,7 @@ import ast
 import torch
 import torch.nn.functional as F
 
-from grader.judge.api import fail, points, property_case, type_name
+from grader.judge.api import code_of, fail, points, property_case, type_name, walk_code
 
 HINT_L1 = ("Q7: the L1 norm (mean absolute difference) is (a - b).abs().mean(): absolute values first, so that "
            "differences cannot cancel, then the mean over every element. See 'First Try: Pixel Similarity'.")
@@ -132,8 +132,9 @@ def test_written_from_tensor_operations(submission):
                 fail(f"{name} is assigned (perhaps to a PyTorch function) instead of being defined with def; write "
                      "it from tensor operations", hint)
             fail(f"{name} should be a function defined with def", hint)
-        used = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-        used |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        nodes = walk_code(code_of(submission, name))  # a loss function called from a helper is still called
+        used = {n.attr for n in nodes if isinstance(n, ast.Attribute)}
+        used |= {n.id for n in nodes if isinstance(n, ast.Name)}
         called = sorted(used & LOSS_NAMES)
         if called:
             fail(f"{name} calls {', '.join(called)}; Q7 asks you to write it from tensor operations (subtract, abs "

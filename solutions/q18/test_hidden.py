@@ -7,7 +7,7 @@ import random
 
 import torch
 
-from grader.judge.api import expect_tensor, fail, points, property_case
+from grader.judge.api import code_of, expect_tensor, fail, points, property_case, walk_code
 
 HINT = ("The gradient is the derivative's value at each point: let autograd track the points, reduce the polynomial "
         "over them to one number, ask for its backward pass once, and read what lands on the points. See Q18 and the "
@@ -95,11 +95,12 @@ def test_constant_and_linear(submission):
 def test_uses_autograd(submission):
     """grad_at lets PyTorch's autograd compute the gradient (backward), not a derivative worked out by hand"""
     submission.call("grad_at", [0.0, 1.0], torch.tensor([1.0]))  # an unfinished function earns nothing here
-    node = submission.definition("grad_at")
-    if node is None:
+    code = code_of(submission, "grad_at")
+    if code[0] is None:
         fail("grad_at should be a function defined with def", HINT)
-    names = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)}
-    names |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    nodes = walk_code(code)  # backward() called in a helper is autograd too
+    names = {n.attr for n in nodes if isinstance(n, ast.Attribute)}
+    names |= {n.id for n in nodes if isinstance(n, ast.Name)}
     if not names & AUTOGRAD:
         fail("grad_at works the derivative out by hand (the power rule) instead of asking PyTorch: call "
              "backward() on f and read .grad, which works for any function, not only polynomials", HINT)
