@@ -14,6 +14,7 @@ from pathlib import Path
 from grader import __version__
 from grader.catalog import Exercise, load_catalog, select
 from grader.config import Settings, resolve_device
+from grader.grading import missing_imports
 from grader.intake import submission as submission_mod
 from grader.judge import choice, rubric, scoring, tampering
 from grader.judge.backend import StudentCrash, StudentError, StudentTimeout
@@ -131,6 +132,7 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     for report in session.cells.values():  # a cell no exercise reports on: its failure is said here, not lost
         if report.exercise not in known and report.status is not CellStatus.OK:
             result.notes.append(_cell_line(report))
+    missing_imports.trace(result, list(session.cells.values()))
     return _finish(result, began)
 
 

@@ -130,6 +130,21 @@ def find_in_code(nodes, test) -> tuple[str, ast.AST] | None:
     return None
 
 
+def library_names(submission, name: str, names) -> set[str]:
+    """Which of *names* (library functions a check forbids, e.g. torch's softmax) the code of *name* reaches as an
+    attribute: ``F.softmax``, ``x.softmax(1)``, ``nn.CrossEntropyLoss()``, through helpers, aliases, lambdas and
+    instances (:func:`code_of`).  An attribute of ``self`` or ``cls`` is the student's own method, whatever it is
+    called, so it never counts."""
+    names = set(names)
+    found = set()
+    for n in walk_code(code_of(submission, name)):
+        if isinstance(n, ast.Attribute) and n.attr in names:
+            if isinstance(n.value, ast.Name) and n.value.id in ("self", "cls"):
+                continue
+            found.add(n.attr)
+    return found
+
+
 def defined_name(node) -> str:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return node.name

@@ -157,11 +157,30 @@ def record_run(record, result, title, accuracy, threshold, label):
         record.curve(title, series, "epoch", "loss / accuracy")
 
 
+def lr_ignored(lab) -> bool:
+    """Whether fit steps with some learning rate of its own (the learning-rate case says how): then no run of it
+    is a run "at lr x", whatever accuracy it reaches."""
+    try:
+        d0, d_half, d1 = lab.run("lr_probe", seed=SEED, device="cpu")["deltas"]
+    except Exception:  # noqa: BLE001 - a probe that cannot run is that case's failure, not this one's
+        return False
+    return bool(d0.abs().max().item() != 0 or (d1.abs().max().item() != 0 and close(d1, d_half, 1e-7, 1e-4)))
+
+
+def not_at_that_lr(lab, what: str) -> None:
+    """Ignoring the learning rate is a core misunderstanding of the chapter's SGD: a run that reached its
+    accuracy at another rate does not show the Learner trains at the one asked for."""
+    if lr_ignored(lab):
+        fail(f"{what}: your Learner ignores the lr given to fit (see the learning-rate case), so this run did "
+             "not train at that rate and cannot count, whatever accuracy it reached", HINT_LR)
+
+
 def accuracy_case(lab, record, spec, label, title, on="cpu"):
     result = lab.train(spec, on=on)
     what = f"the {label} trained with your Learner for {spec['epochs']} epochs at lr {spec['lr']:g}"
     acc = check_outputs(result, lab.secret["holdout_y"], what)
     record_run(record, result, title, acc, spec["threshold"], label)
+    not_at_that_lr(lab, what)
     if acc < spec["threshold"]:
         rows = result["history"].get("rows") or []
         losses = numeric_series(rows, "train_loss")
@@ -332,6 +351,7 @@ def test_plain_function_model(lab):
              "model.params", HINT_PLAIN)
     what = f"the plain-function linear model trained for {spec['epochs']} epochs at lr {spec['lr']:g}"
     acc = check_outputs(result, lab.secret["holdout_y"], what)
+    not_at_that_lr(lab, what)
     rows = rows_of(result["history"], f"fit({spec['epochs']}, lr)")
     if len(rows) != spec["epochs"]:
         fail(f"with a plain-function model, learn.history has {len(rows)} row(s) after {spec['epochs']} epochs",
