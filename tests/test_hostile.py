@@ -128,7 +128,7 @@ def test_patched_tensor_comparisons_cannot_pass_a_wrong_tensor_answer(make_scrip
 
 HOSTILE = REPO_ROOT / "tests" / "hostile"
 TWIN = REPO_ROOT / "solutions" / "q33" / "wrong" / "ignores_epochs.py"  # seed_tampering's loop, without the tampering
-EXERCISES = ["q04", "q09", "q33"]
+EXERCISES = ["q04", "q08", "q09", "q13", "q24", "q27", "q33"]
 CANARY = "HOSTILE_CANARY_SECRET"  # in the grader's environment during the batch; no sandbox may see it
 ESCAPE = "hostile-escape-marker"  # what attacks try to write outside the sandbox
 PERSIST = "hostile-persist-marker"  # what the persistence writers leave for the reader
@@ -145,6 +145,18 @@ WRONG_SHAPE = ("your code sent the grader a reply of the wrong shape ({}); did s
                "worker?")
 Q04_EDGES = "double_odds handles an empty list and a list with no odd numbers"
 TOO_BIG = CANNOT_ACCEPT + "a reply of {} bytes (the limit is 67108864 bytes)"
+Q08_SPEED = "paired_rmse is at least 20 times faster than a Python loop over the same pixels"
+ONLY_TIMES = re.compile(r"paired_rmse was only \d+\.\d times faster than a plain Python loop over the same pixels "
+                        r"\(Q8 asks for at least 20 times\): .*")
+Q13_LAZY = "batches is a generator function: it uses yield and makes each batch only when asked"
+Q24_NO_SHUFFLE = ("without shuffling: every item once, in order, as stacked (xb, yb) tensors; a second loop gives the "
+                  "same")
+Q27_VIEW = "the result shares memory with x (a view: writing into it changes x), and x keeps its shape"
+
+
+def tampered(cell: int, line: int, what: str) -> str:
+    return (f"tampering: cell {cell}, line {line}: {what}; this exercise's code reaches into the grader's machinery "
+            "(see the tampering note), so checks of how it works cannot be trusted")
 
 
 def not_plain(kind: str) -> str:
@@ -269,6 +281,27 @@ ATTACKS = [
     Attack("seed_tampering", "q33", 2.0, Outcome.PARTIAL, (
         ("case:" + Q33_EPOCHS, "train_model(model, 4, ...) went over the data loader once; it should make exactly "
                                "`epochs` passes, one per epoch (for _ in range(epochs))"),)),
+    # The harness's own look at the answer, forged from inside: what a harness binds is bound before any cell
+    # runs, what it reads goes through those bindings, and the patch itself is flagged
+    Attack("patched_isgenerator", "q13", 1.7143, Outcome.PARTIAL, (
+        ("case:" + Q13_LAZY, "batches returned a list holding every batch at once; write it as a generator function "
+                             "with yield, so that each batch is made only when the training loop asks for it"),
+        ("feedback", tampered(3, 1, "rebinds inspect.isgenerator in a module it did not define")))),
+    Attack("patched_view_probe", "q27", 1.0, Outcome.PARTIAL, (
+        ("case:" + Q27_VIEW, re.compile(r"flatten_images returned a copy: the result does not share memory with x\..*")),
+        ("feedback", tampered(4, 1, "rebinds torch.Tensor.data_ptr in a module it did not define")))),
+    Attack("rewritten_module", "q24", 0, Outcome.FAILED, (
+        ("case:" + Q24_NO_SHUFFLE, "DataLoader is not defined with a class statement at the top level of your "
+                                   "notebook (imported from a library?); Q24 asks you to write the batching, "
+                                   "collating and shuffling yourself, in your own class DataLoader"),
+        ("feedback", tampered(3, 3, "rebinds cls.__module__")))),
+    Attack("slowed_loop_baseline", "q08", 1.2857, Outcome.PARTIAL, (
+        ("case:" + Q08_SPEED, ONLY_TIMES),
+        ("feedback", tampered(5, 1, "rebinds math.sqrt in a module it did not define")))),
+    Attack("remembered_answers", "q08", 1.2857, Outcome.PARTIAL, (
+        ("case:" + Q08_SPEED, ONLY_TIMES),
+        ("feedback", tampered(4, 4, "calls globals(), which finds code or names at run time, where reading the "
+                                    "source cannot follow")))),
     # Answers too big or too deep for the grader
     Attack("huge_list", "q04", 0, Outcome.FAILED, (
         ("case:" + Q04_UNSEEN, CANNOT_ACCEPT + "value has more than 2000000 elements"),)),

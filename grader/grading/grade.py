@@ -13,7 +13,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.catalog import Exercise, load_catalog, select
-from grader.config import Settings, resolve_device
+from grader.config import Settings, read_cached, resolve_device
 from grader.grading import missing_imports
 from grader.intake import submission as submission_mod
 from grader.judge import choice, rubric, scoring, tampering
@@ -86,7 +86,8 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
     solutions = settings.solutions_dir if mode == "grade" and not problem else None
     if problem:
         result.grader_errors.append(problem)
-    session = Session(sub, settings.limits, device, settings.max_restarts, python, zygote=zygote)
+    session = Session(sub, settings.limits, device, settings.max_restarts, python, zygote=zygote,
+                      harnesses=_harnesses(exercises))
     plugin = None
     choices: dict = {}
     try:
@@ -134,6 +135,11 @@ def grade(path: str | Path, settings: Settings, *, mode: str = "grade", exercise
             result.notes.append(_cell_line(report))
     missing_imports.trace(result, list(session.cells.values()))
     return _finish(result, began)
+
+
+def _harnesses(exercises: list[Exercise]) -> list[str]:
+    """The harness sources the suites of *exercises* will call, read as their requests will send them."""
+    return [read_cached(ex.harness) for ex in exercises if ex.harness.is_file()]
 
 
 def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, session: Session, sub,

@@ -23,6 +23,8 @@ FRAME_CALLS = {("sys", "_getframe"), ("inspect", "currentframe"), ("inspect", "s
                ("inspect", "trace"), ("traceback", "walk_stack"), ("sys", "settrace"), ("sys", "setprofile"),
                ("gc", "get_objects"), ("gc", "get_referrers"), ("gc", "get_referents"), ("ctypes", "cast"),
                ("sys", "_current_frames"), ("threading", "settrace")}
+# Builtins that find code or names at run time, past what reading the source can follow (globals()["_by" + "x"]).
+DYNAMIC_LOOKUPS = {"globals", "vars", "eval", "exec", "compile", "__import__"}
 MODULES_REACHED = {"gc", "ctypes", "importlib", "worker", "wire", "zygote", "walls", "harness", "_testcapi"}
 # Rebinding these on anything makes an object lie about what it is.
 IDENTITY = {"__module__", "__class__", "__qualname__", "__name__", "__code__", "__dict__", "__bases__", "__mro__",
@@ -66,6 +68,10 @@ def _in_tree(tree: ast.AST, modules: dict[str, str], defined: set[str]) -> list[
             target = _dotted(node.func, modules)
             if target in FRAME_CALLS:
                 out.append((node.lineno, f"calls {'.'.join(target)}(), which hands out frames or live objects"))
+            elif target and len(target) == 1 and target[0] in DYNAMIC_LOOKUPS and target[0] not in defined \
+                    and not (target[0] == "vars" and node.args):
+                out.append((node.lineno, f"calls {target[0]}(), which finds code or names at run time, where "
+                                         "reading the source cannot follow"))
             elif target and target[-1] in ("setattr", "delattr") and len(target) == 1 and node.args:
                 owner = node.args[0]
                 if _is_foreign(owner, modules, defined) or _names_identity(node.args[1:2]):

@@ -1,6 +1,11 @@
 """Hidden suite for Q24: the student's DataLoader over datasets it never saw, looped over inside the sandbox by the
 public harness. Every item carries its own number, so the suite can tell exactly which items each batch holds: the
-order, the last partial batch, the collation into tensors, and that shuffling is a new permutation every epoch."""
+order, the last partial batch, the collation into tensors, and that shuffling is a new permutation every epoch.
+
+Whether the loader is the student's own is read twice: from the source here (a class statement, building on no
+library's loader), which nothing run in the sandbox can change, and from the live class there."""
+import ast
+
 import torch
 
 from grader.judge.api import fail, points, property_case, type_name
@@ -22,8 +27,37 @@ def dataset(n, seed, int_labels=False):
     return x, y
 
 
+LIBRARY_WORDS = ("DataLoader", "torch", "fastai", "fastcore")
+
+
+def source_origin_problem(submission, name="DataLoader", depth=4) -> str | None:
+    """Why the source does not show *name* as the student's own class, or None: it must be a top-level class
+    statement whose bases are the student's own classes or mention no library loader."""
+    node = submission.definition(name)
+    if node is None:
+        return (f"{name} is not defined with a class statement at the top level of your notebook (imported from "
+                "a library?); Q24 asks you to write the batching, collating and shuffling yourself, in your own "
+                "class DataLoader")
+    if not isinstance(node, ast.ClassDef):
+        return (f"{name} is assigned (perhaps to a library's loader) instead of being defined with class; Q24 asks "
+                "you to write the batching, collating and shuffling yourself, in your own class DataLoader")
+    for base in node.bases:
+        own = isinstance(base, ast.Name) and isinstance(submission.definition(base.id), ast.ClassDef)
+        if own and depth > 0 and base.id != name:
+            problem = source_origin_problem(submission, base.id, depth - 1)
+            if problem:
+                return problem
+        elif not own and any(word in ast.unparse(base) for word in LIBRARY_WORDS):
+            return (f"{name} builds on {ast.unparse(base)}, a library's loader; Q24 asks you to write the "
+                    "batching, collating and shuffling yourself")
+    return None
+
+
 def check_origin(submission):
     """The DataLoader must be the student's own class, not a library's loader (or a subclass of one)."""
+    problem = source_origin_problem(submission)
+    if problem:
+        fail(problem, HINT)
     where = submission.harness("origin")
     if not where["is_class"]:
         fail("DataLoader should be a class (class DataLoader: with __init__ and __iter__)", HINT)

@@ -99,6 +99,29 @@ def test_an_answer_longer_than_asked_with_a_sentence_the_rubric_cannot_check_is_
     assert any(r.startswith("longer than asked") for r in case.details["review_reasons"])
 
 
+def test_extra_sentences_that_claim_nothing_sweeping_are_left_alone_and_a_sweeping_one_is_read(rub):
+    right = "SGD follows the gradient downhill. It uses a random mini-batch for each step."
+    example = right + " For example, with a learning rate of 0.1 the step is a tenth of the slope. That is how it learns."
+    assert (rubric.score(example, rub).score, rubric.score(example, rub).needs_review) == (1, False)
+    sweeping = right + " It is the most popular optimiser in use today. It always finds the best weights there are."
+    assert rubric.score(sweeping, rub).needs_review
+    assert signals.unchecked_sentences(tokenise(sweeping), []) == (1, 4)
+
+
+def test_an_on_topic_answer_the_rubric_cannot_read_is_half_right_until_read_and_an_off_topic_one_is_not(rub):
+    # most real answers pass (86% with the instructor), so one that talks about the question in words the
+    # rubric lacks is more likely partly right than wrong; it is flagged, so a person decides
+    prompt = "Why does SGD update the weights of a model many times, and what does each update do to its error?"
+    unread = rubric.score("Every update looks at how the error of the model changes for a small handful of examples "
+                          "and nudges its weights downhill, over and over, until the error is low.", rub, prompt)
+    assert (unread.score, unread.needs_review) == (0.5, True)
+    assert unread.details["review_reasons"][0].startswith("no key idea recognised")
+    elsewhere = rubric.score("The pictures are stored as grids of numbers between zero and two hundred fifty five, "
+                             "one number per pixel, in rows and columns, and colour pictures have three grids.", rub,
+                             prompt)
+    assert (elsewhere.score, elsewhere.needs_review) == (0, True)
+
+
 def test_a_substantial_answer_with_nothing_recognised_is_flagged_but_a_short_one_is_not(rub):
     long = rubric.score("The optimiser is a clever procedure that makes the network better and better over "
                         "time by looking at how wrong it is.", rub)

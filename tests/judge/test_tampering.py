@@ -28,6 +28,8 @@ def findings(*sources: str) -> list[str]:
     ("def g():\n    try:\n        1 / 0\n    except Exception as e:\n        return e.__traceback__.tb_frame\n",
      "(.tb_frame)"),
     ("def peek(fn):\n    return fn.__globals__\n", "(.__globals__)"),
+    ("def f(a):\n    return globals()['_slow' + '_loop'](a)\n", "calls globals(), which finds code or names at run time"),
+    ("x = eval('1 + 1')\n", "calls eval()"),
     ("import gc\n", "imports gc"),
     ("from gc import get_objects\n", "imports gc"),
     ("import sys\nh = sys.modules['harness']\n", "looks modules up in sys.modules"),
@@ -53,6 +55,7 @@ def test_a_module_imported_in_one_cell_is_the_same_module_in_the_next():
     "import torch\nw = torch.zeros(3)\nw.grad = None\n",  # a tensor of the student's own
     "def batches(xs, bs):\n    for start in range(0, len(xs), bs):\n        yield xs[start:start + bs]\n",
     "import numpy as np\nnp.random.seed(0)\nx = np.arange(3)\n",
+    "class Learner:\n    def state(self):\n        return vars(self)\n",  # vars of its own object
 ])
 def test_honest_code_is_left_alone(source):
     assert findings(source) == []

@@ -9,8 +9,8 @@ from grader.config import REPO_ROOT, load_settings
 from grader.grading.grade import grade
 from grader.results import Outcome
 
-ATTACKS = REPO_ROOT / "tests" / "judge" / "attacks"
-HOSTILE = ATTACKS / "q08_slowed_baseline.py"
+ATTACKS = REPO_ROOT / "tests" / "hostile"  # the corpus: graded in one batch there, alone and at length here
+HOSTILE = ATTACKS / "slowed_loop_baseline.py"
 
 
 def speed_case(ex):
@@ -28,9 +28,10 @@ def test_a_loop_that_slows_the_baseline_inside_the_sandbox_is_still_a_loop():
 
 @pytest.mark.timeout(600)
 def test_a_loop_that_remembers_its_answers_is_timed_as_the_loop_it_is():
-    ex = grade(ATTACKS / "q08_remembered_answers.py", load_settings(timeout=60), exercise_ids=["q08"]).exercise("q08")
+    ex = grade(ATTACKS / "remembered_answers.py", load_settings(timeout=60), exercise_ids=["q08"]).exercise("q08")
     assert next(c for c in ex.cases if c.name.startswith("paired_rmse gives the right")).outcome is Outcome.PASSED
-    assert next(c for c in ex.cases if "without a Python loop" in c.name).outcome is Outcome.PASSED  # unseen
+    assert next(c for c in ex.cases if "without a Python loop" in c.name).outcome is Outcome.PASSED  # unseen there
+    assert any("calls globals()" in line for line in ex.tampering)  # but the way it hides is flagged
     speed = speed_case(ex)
     assert speed.outcome is Outcome.FAILED and speed.score == 0
     assert "times faster than a plain Python loop" in speed.message  # remembered, it would be thousands of times

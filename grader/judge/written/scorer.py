@@ -21,6 +21,18 @@ NAME = "written answer"
 HINT = "Say it in your own words and name the ideas listed as missing."
 
 
+UNREAD_ON_TOPIC = 0.5
+
+
+def _vocabulary(rubric: Rubric, prompt: str) -> set[str]:
+    """The question's own words: its prompt's and every phrasing of its concepts (stems without the ``*``)."""
+    vocab = set(words(prompt))
+    for concept in rubric.concepts:
+        for phrase in concept.phrases:
+            vocab.update(w.rstrip("*") for w in phrase)
+    return vocab
+
+
 def _fmt(score: float) -> str:
     return f"{score:g}"
 
@@ -108,6 +120,11 @@ def score(text: str | None, rubric: Rubric, prompt: str = "", others: Mapping[st
         reasons.append(f"longer than asked, and {unchecked} of its sentences say something the rubric cannot check")
     if not found and not wrong and n >= signals.SUBSTANTIAL and not reasons:
         reasons.append(f"no key idea recognised in {n} words: it may say it in words the rubric does not know")
+        on_topic = signals.on_topic(said, _vocabulary(rubric, prompt))
+        if not denied and n >= signals.SUBSTANTIAL_UNREAD and on_topic:
+            # A substantial answer on the question's topic that the rubric cannot read is, by the instructor's
+            # base rate (most real answers pass), more likely partly right than wrong: half marks until read.
+            fraction = max(fraction, UNREAD_ON_TOPIC)
 
     case.score = round(fraction, 4)
     case.needs_review = bool(reasons)

@@ -15,12 +15,13 @@ import re
 from collections.abc import Mapping
 
 from grader.judge.written.chapter import copied_share
-from grader.judge.written.text import Words, function_share, prose, words
+from grader.judge.written.text import FUNCTION_WORDS, Words, function_share, prose, words
 
 SALAD_MIN_WORDS = 7
 SALAD_SHARE = 0.12
 ASKED_SENTENCES = 3  # the prompts ask for one to three sentences
 SUBSTANTIAL = 15  # words: an answer of this size with nothing recognised may use words the rubric lacks
+SUBSTANTIAL_UNREAD = 20  # words: an on-topic answer this long that the rubric cannot read is scored partly right
 DUPLICATE = 0.6  # share of word triples two answers have in common (of the smaller one)
 
 
@@ -61,18 +62,43 @@ def copied_chapter(tokens: list[str]) -> bool:
     return found >= 6 and share >= 0.7  # a passage (some twenty words or more), not a shared phrase
 
 
-def unchecked_sentences(words: Words, hits: list) -> tuple[int, int]:
-    """(sentences of five words or more that no concept or misconception touches, sentences of that size).
+# Words of a sweeping claim: how a wrong statement added to a right answer usually reads ("it always ...", "only
+# works when ...", "guarantees ...").  A right explanation seldom needs them in a sentence the rubric cannot check.
+SWEEPING = set("always never only exactly guarantee guarantees guaranteed automatically every impossible "
+               "ignores nothing".split())
 
-    A padded answer hides a wrong claim in a sentence the rubric has nothing to say about; in an answer longer
-    than the prompt asks for, such a sentence is for a person to read.
+
+def unchecked_sentences(words: Words, hits: list) -> tuple[int, int]:
+    """(sentences of five words or more that make a sweeping claim in words no concept or misconception matched,
+    sentences of five words or more).
+
+    A padded answer hides a wrong claim among right ones, often in a sentence of its own and usually as a sweeping
+    one ("it always ...", "it also sorts the list automatically"); in an answer longer than the prompt asks for,
+    such a sentence is for a person to read.  Real learners' extra sentences (an example, a restatement) were
+    never wrong when they claimed nothing of the kind, and flagging every one of them made the flag say nothing
+    about where the errors are.
     """
-    touched = {words.period[i] for h in hits for i in range(h.start, h.end + 1)}
+    matched = {i for h in hits for i in range(h.start, h.end + 1)}
     sizes: dict[int, int] = {}
-    for s in words.period:
+    sweeping: set[int] = set()
+    for i, s in enumerate(words.period):
         sizes[s] = sizes.get(s, 0) + 1
+        if words.words[i] in SWEEPING and i not in matched:
+            sweeping.add(s)
     big = [s for s, n in sizes.items() if n >= 5]
-    return sum(s not in touched for s in big), len(big)
+    return sum(s in sweeping for s in big), len(big)
+
+
+TOPIC_SHARED = 3  # distinct content words an answer must share with its question's vocabulary to be on its topic
+TOPIC_SHARE = 0.25  # ... and this share of its own distinct content words
+
+
+def on_topic(tokens: list[str], vocabulary: set[str]) -> bool:
+    """Whether an answer talks about its question: enough of its content words (not grammar words) are the
+    question's own (the prompt's and the rubric's phrasings).  Says nothing about right or wrong."""
+    mine = {t for t in tokens if t not in FUNCTION_WORDS and len(t) > 2 and not t.isdigit()}
+    shared = mine & vocabulary
+    return len(shared) >= TOPIC_SHARED and len(shared) >= TOPIC_SHARE * len(mine)
 
 
 def duplicates(tokens: list[str], others: Mapping[str, str] | None, own: str | None) -> list[str]:

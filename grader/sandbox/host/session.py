@@ -85,6 +85,7 @@ class Session:
     max_restarts: int = 3
     python: str | None = None
     zygote: object | None = None  # a warm.Zygote: sandboxes are forked warm instead of started cold
+    harnesses: list = field(default_factory=list)  # the sources of the harnesses its requests will use
     cells: dict[int, CellReport] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     _proc: SandboxProcess | None = None
@@ -156,7 +157,8 @@ class Session:
         deadline_total = self._within_budget(deadline_total + proc.ready_seconds)  # start-up is not its time
         cells = [{"index": c.index, "exercise": c.exercise, "source": c.source}
                  for c in self.submission.cells]
-        proc.send({"op": "exec", "cells": cells, "skip": sorted(self._skip)})
+        # The harnesses go first, so that what they bind is bound before any of the student's code runs.
+        proc.send({"op": "exec", "cells": cells, "skip": sorted(self._skip), "harnesses": list(self.harnesses)})
         current, last, seen = None, None, set()
         while True:
             deadline = min(time.monotonic() + self.limits.timeout, deadline_total)

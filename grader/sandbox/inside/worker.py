@@ -5,7 +5,8 @@ This file runs *inside* the sandbox, as a script, next to a copy of ``wire.py``.
 
 Protocol (frames as in ``wire.py``; requests on the descriptor given as argv[1], replies on argv[2]):
 
-* ``{"op": "exec", "cells": [{"index", "exercise", "source"}], "skip": [index, ...]}`` -> for each cell an
+* ``{"op": "exec", "cells": [{"index", "exercise", "source"}], "skip": [index, ...], "harnesses": [source, ...]}``
+  executes the harness modules first, then -> for each cell an
   event ``{"event": "cell_start", "index"}`` then ``{"event": "cell_end", "index", "error", "defined"}`` (the
   names it bound, among those its code spells), then ``{"event": "exec_done"}``.  The start event lets the
   grader tell which cell killed or hung the process.
@@ -120,23 +121,35 @@ def kind_of(value) -> str:
     return type(value).__name__
 
 
-_HARNESSES: dict = {}
+# The builtins as they are before any student code runs: harness modules get this copy as their own, so a cell
+# that rebinds ``builtins.isinstance`` or ``builtins.iter`` changes the student's builtins, not the harness's.
+_PRISTINE_BUILTINS = dict(vars(builtins))
 
 
-def harness_module(source: str) -> types.ModuleType:
-    """A harness module, executed once per sandbox however many requests use it (the suites call them often)."""
-    module = _HARNESSES.get(source)
+def load_harness(harnesses: dict, source: str) -> types.ModuleType:
+    """The harness module of *source*, executed once per sandbox.  The grader sends every harness of the
+    exercises it grades with the notebook, and they are executed before its first cell: what a harness binds at
+    import (``from inspect import isgenerator``, ``torch.Tensor.data_ptr``) is the real thing, whatever a cell
+    later rebinds.  The modules live in *harnesses*, a dict local to :func:`serve`, not in a module global."""
+    module = harnesses.get(source)
     if module is None:
         module = types.ModuleType("harness")
+        module.__dict__["__builtins__"] = dict(_PRISTINE_BUILTINS)
         exec(compile(source, "<harness>", "exec"), module.__dict__)
-        _HARNESSES[source] = module
+        harnesses[source] = module
     return module
 
 
-def handle(ns: Namespace, request: dict, reply) -> bool:
+def handle(ns: Namespace, request: dict, reply, harnesses: dict | None = None) -> bool:
     """Serve one request; return False to stop."""
+    harnesses = {} if harnesses is None else harnesses
     op = request.get("op")
     if op == "exec":
+        for source in request.get("harnesses", []):  # before any of the student's code
+            try:
+                load_harness(harnesses, source)
+            except BaseException:  # noqa: BLE001 - a broken harness fails its own requests, later
+                pass
         skip = set(request.get("skip", []))
         for cell in request["cells"]:
             if cell["index"] in skip:
@@ -175,7 +188,7 @@ def handle(ns: Namespace, request: dict, reply) -> bool:
         answer(reply, lambda: fn(*args, **kwargs))
         return True
     if op == "harness":
-        function = getattr(harness_module(request["source"]), request["function"])
+        function = getattr(load_harness(harnesses, request["source"]), request["function"])
         answer(reply, lambda: function(ns.globals, ns.store, **request.get("params", {})))
         return True
     if op == "shutdown":
@@ -220,6 +233,7 @@ def serve(request_fd: int, reply_fd: int) -> None:
         wire.write_frame(reply_fd, value)
 
     ns = Namespace()
+    harnesses: dict = {}
     reply({"event": "ready", "python": sys.version.split()[0]})
     while True:
         try:
@@ -227,7 +241,7 @@ def serve(request_fd: int, reply_fd: int) -> None:
         except EOFError:
             break
         turn[0] = request.get("seq", 0) if isinstance(request, dict) else 0
-        if not handle(ns, request, reply):
+        if not handle(ns, request, reply, harnesses):
             break
     os._exit(0)  # skip interpreter teardown: student threads or atexit hooks must not delay or alter exit
 
