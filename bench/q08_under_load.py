@@ -10,7 +10,8 @@ To compare with another version of the grader, run the copy of this script insid
 /tmp/old/bench/ && .venv/bin/python /tmp/old/bench/q08_under_load.py``.
 
 The hogs are what a CI runner or a bulk run does next to a grade, in turn: a pure-Python loop, torch arithmetic
-on a large tensor, and fresh large tensors made and dropped (page faults: the kernel's memory path kept busy).  Without hogs (``--hogs 0``) the spread is the machine's own noise.
+on a large tensor, and fresh large tensors made and dropped (page faults: the kernel's memory path kept busy).
+Without hogs (``--hogs 0``) the spread is the machine's own noise.
 """
 from __future__ import annotations
 

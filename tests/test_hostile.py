@@ -288,7 +288,8 @@ ATTACKS = [
                              "with yield, so that each batch is made only when the training loop asks for it"),
         ("feedback", tampered(3, 1, "rebinds inspect.isgenerator in a module it did not define")))),
     Attack("patched_view_probe", "q27", 1.0, Outcome.PARTIAL, (
-        ("case:" + Q27_VIEW, re.compile(r"flatten_images returned a copy: the result does not share memory with x\..*")),
+        ("case:" + Q27_VIEW, re.compile(r"flatten_images returned a copy: the result does not share memory with "
+                                        r"x\..*")),
         ("feedback", tampered(4, 1, "rebinds torch.Tensor.data_ptr in a module it did not define")))),
     Attack("rewritten_module", "q24", 0, Outcome.FAILED, (
         ("case:" + Q24_NO_SHUFFLE, "DataLoader is not defined with a class statement at the top level of your "

@@ -12,7 +12,8 @@ _NO_MODULE = re.compile(r"No module named '([^']+)'")
 _NO_NAME = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
 # What the chapter's notebooks import these from, for the suggestion.
 WHERE_FROM = {"torch": "import torch", "nn": "from torch import nn", "F": "import torch.nn.functional as F",
-              "np": "import numpy as np", "tensor": "from torch import tensor", "plt": "import matplotlib.pyplot as plt"}
+              "np": "import numpy as np", "tensor": "from torch import tensor",
+              "plt": "import matplotlib.pyplot as plt"}
 
 
 def failed_imports(cells) -> list[tuple[int, str]]:

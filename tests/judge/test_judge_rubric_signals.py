@@ -101,7 +101,8 @@ def test_an_answer_longer_than_asked_with_a_sentence_the_rubric_cannot_check_is_
 
 def test_extra_sentences_that_claim_nothing_sweeping_are_left_alone_and_a_sweeping_one_is_read(rub):
     right = "SGD follows the gradient downhill. It uses a random mini-batch for each step."
-    example = right + " For example, with a learning rate of 0.1 the step is a tenth of the slope. That is how it learns."
+    example = right + (" For example, with a learning rate of 0.1 the step is a tenth of the slope. That is how it "
+                       "learns.")
     assert (rubric.score(example, rub).score, rubric.score(example, rub).needs_review) == (1, False)
     sweeping = right + " It is the most popular optimiser in use today. It always finds the best weights there are."
     assert rubric.score(sweeping, rub).needs_review

@@ -28,7 +28,7 @@ def findings(*sources: str) -> list[str]:
     ("def g():\n    try:\n        1 / 0\n    except Exception as e:\n        return e.__traceback__.tb_frame\n",
      "(.tb_frame)"),
     ("def peek(fn):\n    return fn.__globals__\n", "(.__globals__)"),
-    ("def f(a):\n    return globals()['_slow' + '_loop'](a)\n", "calls globals(), which finds code or names at run time"),
+    ("def f(a):\n    return globals()['_slow' + '_loop'](a)\n", "calls globals(), which finds code or names"),
     ("x = eval('1 + 1')\n", "calls eval()"),
     ("import gc\n", "imports gc"),
     ("from gc import get_objects\n", "imports gc"),
