@@ -9,11 +9,12 @@ from report_factories import HIDDEN_ACTUAL, HIDDEN_EXPECTED, all_passed_exercise
 
 
 def test_short_report_matches_golden():
-    assert_golden("terminal_basic.txt", render_terminal(make_result(), color=False) + "\n")
+    assert_golden("terminal_basic.txt", render_terminal(make_result(), color=False, width=100) + "\n")
 
 
 def test_verbose_report_matches_golden():
-    assert_golden("terminal_basic_verbose.txt", render_terminal(make_result(), verbose=True, color=False) + "\n")
+    assert_golden("terminal_basic_verbose.txt",
+                  render_terminal(make_result(), verbose=True, color=False, width=100) + "\n")
 
 
 def test_header_and_one_line_per_exercise():
@@ -96,10 +97,38 @@ def test_grader_errors_are_prominent_and_not_blamed_on_the_student():
     assert any("SyntaxError" in ln for ln in lines[banner:first_exercise])
 
 
-def test_long_messages_are_clipped_in_short_mode():
+def test_long_messages_are_wrapped_to_the_width_and_cut_short_in_short_mode():
     result = make_result()
-    result.exercises[1].cases[0].message = "\n".join(f"line {i} " + "x" * 300 for i in range(10))
-    short = render_terminal(result, color=False)
-    assert "line 0" in short and "line 1" in short and "line 2" not in short
-    assert max(len(ln) for ln in short.splitlines()) < 200
-    assert "line 9" in render_terminal(result, verbose=True, color=False)
+    result.exercises[1].cases[0].message = "\n".join(f"line {i} " + "word " * 60 for i in range(10))
+    for width in (60, 80, 120):
+        short = render_terminal(result, color=False, width=width)
+        assert max(len(ln) for ln in short.splitlines()) <= width
+        assert "line 0" in short and "line 2" not in short and "…" in short
+    assert "line 9" in render_terminal(result, verbose=True, color=False, width=80)
+
+
+def test_titles_are_cut_at_a_word_and_the_report_ends_with_the_score_and_a_next_step():
+    result = make_result(mode="check")
+    result.exercises[1].title = "A very long exercise title that goes on and on about tensors and broadcasting"
+    lines = render_terminal(result, color=False, width=80).splitlines()
+    [q09] = [ln for ln in lines if ln.startswith("  q09 ")]
+    assert "A very long exercise title that goes on and on…" in q09  # cut after a whole word
+    footer = " ".join(lines[len(lines) - 1 - lines[::-1].index(""):])  # after the last blank line
+    assert "9/19 points (47.4%) · 5 exercises: 1 passed, 3 to fix, 1 not started" in footer
+    assert "next: q09 (A very long exercise title" in footer
+    assert lines[-1].endswith("so the graded score can differ") and "these are the public tests" in footer
+
+
+def test_an_untouched_starter_is_one_line_per_exercise():
+    from grader.results import CaseResult, ExerciseResult, Outcome
+    untouched = [ExerciseResult(id=f"q0{i}", title="An exercise", kind="code", outcome=Outcome.MISSING, score=0,
+                                max_score=2, cases=[
+        CaseResult(name="a case", outcome=Outcome.MISSING, score=0, max_score=1,
+                   message="not attempted yet: the starter code still raises NotImplementedError"),
+        CaseResult(name="written answer", outcome=Outcome.MISSING, score=0, max_score=1,
+                   message="no written answer yet: write it in the answer cell under the exercise")])
+        for i in range(1, 6)]
+    lines = render_terminal(make_result(exercises=untouched, mode="check", score=0, max_score=10), color=False,
+                            width=80).splitlines()
+    assert [ln[:5] for ln in lines[2:7]] == ["  q01", "  q02", "  q03", "  q04", "  q05"]
+    assert lines[7] == "" and lines[8].startswith("0/10 points (0.0%) · 5 exercises: 0 passed, 5 not started")
