@@ -1,6 +1,7 @@
 """The instructor's gradebook: one CSV row per submission, ready for a spreadsheet.
 
-Columns are fixed first (submission, path, sha256, score, max_score, percent), then one score column per
+Scores are rounded to two decimals for people (``result.json`` and the database keep them exact).  Columns are
+fixed first (submission, path, sha256, score, max_score, percent), then one score column per
 exercise id, then one ``<id>_outcome`` column per exercise, then the count of grader errors, the exercises an instructor overrode and those whose provisional (rubric) score
 needs review; when a late policy applies to the class, three more: ``raw_score`` (before the penalty),
 ``late_penalty`` (the points off; ``score`` is what is left) and ``late`` (why); a graded folder's gradebook
@@ -23,6 +24,11 @@ from .plots import fmt_number
 
 BASE_COLUMNS = ["submission", "path", "sha256", "score", "max_score", "percent"]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def people(value: float) -> str:
+    """A score as a spreadsheet user reads it: two decimals at most (result.json keeps the exact value)."""
+    return fmt_number(round(float(value), 2))
 
 
 def safe_cell(text: str) -> str:
@@ -54,16 +60,15 @@ def gradebook_rows(results: list[SubmissionResult], extra: dict[str, list[str]] 
     for n, r in enumerate(results):
         by_id = {ex.id: ex for ex in r.exercises}
         percent = f"{100.0 * r.score / r.max_score:.1f}" if r.max_score else ""
-        row = [safe_cell(r.submission), safe_cell(r.path), r.sha256, fmt_number(r.score), fmt_number(r.max_score),
-               percent]
-        row += [fmt_number(by_id[i].score) if i in by_id else "" for i in ids]
+        row = [safe_cell(r.submission), safe_cell(r.path), r.sha256, people(r.score), people(r.max_score), percent]
+        row += [people(by_id[i].score) if i in by_id else "" for i in ids]
         row += [by_id[i].outcome.value if i in by_id else "" for i in ids]
         row.append(str(len(r.grader_errors)))
         row.append(" ".join(ex.id for ex in r.exercises if ex.override))
         row.append(" ".join(ex.id for ex in r.exercises if ex.needs_review))
         if late:
-            row += ([fmt_number(r.late["raw_score"]), fmt_number(r.late["penalty"]), safe_cell(r.late["line"])]
-                    if r.late else [fmt_number(r.score), "", ""])
+            row += ([people(r.late["raw_score"]), people(r.late["penalty"]), safe_cell(r.late["line"])]
+                    if r.late else [people(r.score), "", ""])
         row += [safe_cell(values[n]) for values in extra.values()]
         rows.append(row)
     return rows
