@@ -31,6 +31,10 @@ from .terminal import points
 DESCRIPTIONS = {
     "grader": "The grader itself failed on these submissions; the grades are incomplete through no fault of the "
               "students. Fix the cause and regrade them.",
+    "unreadable": "Files that could not be read at all: they scored 0 without being graded. Ask for a readable "
+                  "copy (or fix the file) and regrade.",
+    "empty": "Files that were read but answer no exercise: the untouched starter, the wrong file, or answers in "
+             "cells the grader could not attribute.",
     "tampering": "Code that reaches for interpreter frames, the garbage collector, the sandbox's own modules or "
                  "rebinds library functions it did not define. No chapter answer needs that; the exercises it "
                  "touches earned no points for how their answers work.",

@@ -19,6 +19,7 @@ from grader.report.units import timing
 from grader.results import ExerciseResult, Outcome, SubmissionResult, Visibility
 
 from .plots import confusion_svg, digit_data_uri, fmt_number, line_chart_svg
+from .student_text import load_error
 from .terminal import SYMBOLS, percent, points
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -155,7 +156,13 @@ def context(result: SubmissionResult) -> dict[str, Any]:
         "exercises": [_exercise_view(ex) for ex in result.exercises],
         "all_passed": bool(result.exercises) and all(ex.outcome is Outcome.PASSED for ex in result.exercises),
         "late": _late_view(result), "requests": _requests_view(result),
+        "unreadable": _unreadable_view(result),
     }
+
+
+def _unreadable_view(result: SubmissionResult) -> dict[str, str] | None:
+    case = load_error(result)
+    return None if case is None else {"message": case.message, "hint": case.hint}
 
 
 def render_html(result: SubmissionResult) -> str:

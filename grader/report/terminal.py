@@ -86,7 +86,8 @@ class _Wrap:
     def __init__(self, width: int) -> None:
         self.width = width
 
-    def __call__(self, text: str, verbose: bool, limit: int = 2, indent: int = 0) -> list[str]:
+    def __call__(self, text: str, verbose: bool, limit: int = 2, indent: int = 0, most: int = SHORT_LINES
+                 ) -> list[str]:
         room = max(30, self.width - indent)
         lines = [ln.rstrip() for ln in clean(text).split("\n")]
         if not verbose:
@@ -94,8 +95,8 @@ class _Wrap:
         out: list[str] = []
         for line in lines:
             out += textwrap.wrap(line, room, break_on_hyphens=False) or [""]
-        if not verbose and len(out) > SHORT_LINES:
-            out = out[:SHORT_LINES - 1] + [_clip(out[SHORT_LINES - 1] + " …", room)]
+        if not verbose and len(out) > most:
+            out = out[:most - 1] + [_clip(out[most - 1] + " …", room)]
         return out
 
 
@@ -144,8 +145,8 @@ def _exercise_lines(ex: ExerciseResult, widths: tuple[int, int, int], paint: _Pa
     out = [line.rstrip()]
     indent = " " * (id_w + 4)
 
-    def said(text: str, limit: int = 2) -> list[str]:
-        return [indent + ln for ln in wrap(text, verbose, limit=limit, indent=len(indent))]
+    def said(text: str, limit: int = 2, most: int = SHORT_LINES) -> list[str]:
+        return [indent + ln for ln in wrap(text, verbose, limit=limit, indent=len(indent), most=most)]
 
     if ex.override:
         comment = f" {clean(ex.override['comment'])}" if ex.override.get("comment") else ""
@@ -153,7 +154,7 @@ def _exercise_lines(ex: ExerciseResult, widths: tuple[int, int, int], paint: _Pa
     elif ex.needs_review:
         out += said("provisional: your instructor will review the written answer")
     if ex.withheld:
-        out += said(ex.withheld)
+        out += said(ex.withheld, most=8)  # why points are not counted yet: worth its lines
     if verbose:
         for case in ex.cases:
             out += _case_lines(case, paint, True, indent, wrap)
@@ -256,6 +257,17 @@ def render_terminal(result: SubmissionResult, verbose: bool = False, color: bool
     return "\n".join(out)
 
 
+def _table_note(result: SubmissionResult) -> str:
+    """Why a row's total is not a grade of the student's work, when it is not: said on the row itself."""
+    from grader.report.student_text import load_error
+
+    if load_error(result) is not None:
+        return "unreadable: nothing was graded"
+    if result.grader_errors:
+        return "grader error: regrade"
+    return ""
+
+
 def summary_table(results, reports) -> str:
     """One line per submission: points per exercise (or, for a long catalogue, exercises passed), total, report."""
     ids = [ex.id for ex in results[0].exercises] if results else []
@@ -269,5 +281,6 @@ def summary_table(results, reports) -> str:
             done = sum(ex.outcome.value == "passed" for ex in result.exercises)
             middle = f"{f'{done}/{len(result.exercises)}':>9}"
         total = f"{round(result.score, 2):g}/{result.max_score:g}"
-        lines.append(f"{result.submission[:24]:24} {middle} {total:>9}  {report}")
+        note = _table_note(result)
+        lines.append(f"{result.submission[:24]:24} {middle} {total:>9}  {report}" + (f"  ({note})" if note else ""))
     return "\n".join(lines)

@@ -6,6 +6,12 @@ decide in a minute whether it matters.  The kinds, in the order the dashboard li
 ``grader``
     The grader itself failed on the submission (``grader_errors``): the grade is incomplete through no fault of
     the student, so regrade once the cause is fixed.
+``unreadable``
+    The file could not be read at all (not a notebook, empty, not UTF-8, too big...): nothing in it was graded and
+    it scored 0, which says nothing about the student's work until a readable copy is graded.
+``empty``
+    The file was read but no exercise was answered: the untouched starter, the wrong file, or answers the grader
+    could not attribute to exercises.
 ``tampering``
     The code reaches for interpreter frames, the garbage collector, the sandbox's own modules, or rebinds what
     it did not define (:mod:`grader.judge.tampering`, with the cell and line): no chapter answer needs that, and
@@ -35,11 +41,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from grader.results import Outcome, SubmissionResult
+from grader.results import LOAD_ERROR_CASE, Outcome, SubmissionResult
 from grader.review.similarity import Pair, similar_pairs
 
-KINDS = ("grader", "tampering", "timeout", "sandbox", "similar", "perfect")
-TITLES = {"grader": "Grader errors", "tampering": "Code that reaches into the grader", "timeout": "Timeouts",
+KINDS = ("grader", "unreadable", "empty", "tampering", "timeout", "sandbox", "similar", "perfect")
+TITLES = {"grader": "Grader errors", "unreadable": "Unreadable files", "empty": "Nothing answered",
+          "tampering": "Code that reaches into the grader", "timeout": "Timeouts",
           "sandbox": "Sandbox limits", "similar": "Near-identical code", "perfect": "Suspiciously perfect accuracy"}
 SANDBOX_INCIDENTS = {"memory": "the memory limit", "died": "the sandbox process died",
                      "protocol": "a reply the grader refused", "output": "the output limit",
@@ -94,6 +101,31 @@ def _grader_flag(student: str, result: SubmissionResult) -> Flag | None:
     summary = (f"The grader itself failed ({count} problem{'s' if count != 1 else ''}); the grade is incomplete "
                "through no fault of the student: regrade once the cause is fixed.")
     return Flag(student, "grader", summary, _unique([_short(e) for e in result.grader_errors]))
+
+
+def _unreadable(result: SubmissionResult) -> list:
+    return [c for ex in result.exercises for c in ex.cases if c.name == LOAD_ERROR_CASE]
+
+
+def _unreadable_flag(student: str, result: SubmissionResult) -> Flag | None:
+    cases = _unreadable(result)
+    if not cases:
+        return None
+    summary = ("The file could not be read, so nothing in it was graded and it scored 0: ask the student for a "
+               "readable copy (or fix the file) and regrade.")
+    return Flag(student, "unreadable", summary, _unique([_short(c.message) for c in cases]))
+
+
+def _empty_flag(student: str, result: SubmissionResult) -> Flag | None:
+    """Every exercise missing while nothing went wrong running the file: a cell that crashed or hung explains its
+    own missing answers (and has its own flag), so only a file that ran cleanly and answered nothing is empty."""
+    if not result.exercises or _unreadable(result) or result.incidents or any(
+            ex.outcome is not Outcome.MISSING or ex.feedback for ex in result.exercises):
+        return None
+    summary = ("No exercise was answered: the starter as handed out, the wrong file, or answers in cells the "
+               "grader could not attribute to exercises (see the report's notes).")
+    evidence = [_short(note) for note in result.notes[:3]] or [f"{len(result.exercises)} exercises, all missing"]
+    return Flag(student, "empty", summary, _unique(evidence))
 
 
 def _tampering_flag(student: str, result: SubmissionResult) -> Flag | None:
@@ -191,7 +223,8 @@ def find_flags(results: dict[str, SubmissionResult], codes: dict[str, str], star
     """
     flags: list[Flag] = []
     for student, result in results.items():
-        for build in (_grader_flag, _tampering_flag, _timeout_flag, _sandbox_flag, _perfect_flag):
+        for build in (_grader_flag, _unreadable_flag, _empty_flag, _tampering_flag, _timeout_flag, _sandbox_flag,
+                      _perfect_flag):
             flag = build(student, result)
             if flag is not None:
                 flags.append(flag)

@@ -53,6 +53,16 @@ def test_endless_loop_and_huge_allocation_do_not_spoil_the_batch(tmp_path, make_
     dashboard = (tmp_path / "out" / "index.html").read_text()
     assert 'href="students/alice/report.html"' in dashboard
     assert dashboard.count('href="students/loop/report.html"') == 2  # its row, and its timeout flag
+    assert dashboard.count('href="students/corrupt/report.html"') == 2  # its row, and its unreadable flag
+    assert "Unreadable files" in dashboard
+    from grader.grading.store import Gradebook
+    from grader.report.exports import write_exports
+    with Gradebook(tmp_path / "out" / "gradebook.db") as book:  # what `grader export` does, later
+        write_exports(book, tmp_path / "out", settings)
+    again = (tmp_path / "out" / "index.html").read_text()
+    assert again.count('href="students/corrupt/report.html"') == 2 and "Unreadable files" in again
+    report = (tmp_path / "out" / "students" / "corrupt" / "report.html").read_text()
+    assert "<h2>This file could not be read</h2>" in report and "not valid JSON" in report
 
 
 def test_a_grader_crash_is_that_submissions_result_and_the_rest_are_kept(tmp_path, make_script, monkeypatch):

@@ -132,3 +132,17 @@ def test_an_untouched_starter_is_one_line_per_exercise():
                             width=80).splitlines()
     assert [ln[:5] for ln in lines[2:7]] == ["  q01", "  q02", "  q03", "  q04", "  q05"]
     assert lines[7] == "" and lines[8].startswith("0/10 points (0.0%) · 5 exercises: 0 passed, 5 not started")
+
+
+def test_the_class_table_says_on_the_row_when_a_total_is_not_a_grade_of_the_work():
+    from grader.report.terminal import summary_table
+    from grader.results import LOAD_ERROR_CASE, CaseResult, ExerciseResult, Outcome, Visibility
+    unreadable = make_result(submission="carol", score=0, max_score=2, exercises=[
+        ExerciseResult(id="q04", title="t", kind="code", outcome=Outcome.ERROR, score=0, max_score=2, cases=[
+            CaseResult(LOAD_ERROR_CASE, Outcome.ERROR, 0, 2, Visibility.PUBLIC, message="the file is empty")])])
+    broken = make_result(submission="dan", grader_errors=["RuntimeError"])
+    fine = make_result(submission="erin")
+    rows = summary_table([unreadable, broken, fine], ["c.html", "d.html", "e.html"]).splitlines()
+    assert rows[1].endswith("c.html  (unreadable: nothing was graded)")
+    assert rows[2].endswith("d.html  (grader error: regrade)")
+    assert rows[3].endswith("e.html")

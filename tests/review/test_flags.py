@@ -148,3 +148,27 @@ def test_outcome_timeout_from_cases_is_what_counts():
     assert ex.outcome is Outcome.TIMEOUT
     (flag,) = find_flags({"x": result_for("x", exercises=[ex])}, {}, STARTER)
     assert flag.kind == "timeout" and "q05 (Broadcasting)" in flag.evidence[0]
+
+
+def _unreadable_exercises(message):
+    from grader.results import LOAD_ERROR_CASE
+    return [ExerciseResult(id=i, title=i, kind="code", outcome=Outcome.ERROR, score=0, max_score=2, cases=[
+        CaseResult(LOAD_ERROR_CASE, Outcome.ERROR, 0, 2, Visibility.PUBLIC, message=message)]) for i in ("q04", "q09")]
+
+
+def test_an_unreadable_file_is_flagged_once_with_why_and_is_not_also_empty():
+    result = result_for("x", exercises=_unreadable_exercises("the file is empty"))
+    (flag,) = find_flags({"x": result}, {}, STARTER)
+    assert (flag.kind, flag.evidence) == ("unreadable", ["the file is empty"])
+    assert "scored 0" in flag.summary and "regrade" in flag.summary
+
+
+def test_a_file_that_answers_nothing_is_flagged_as_empty():
+    missing = [ExerciseResult(id=i, title=i, kind="code", outcome=Outcome.MISSING, score=0, max_score=2, cases=[
+        CaseResult("a case", Outcome.MISSING, 0, 2, Visibility.PUBLIC, message="name 'f' is not defined")])
+        for i in ("q04", "q09")]
+    result = result_for("x", exercises=missing, notes=["cell 3 is marked as exercise 'q99'"])
+    (flag,) = find_flags({"x": result}, {}, STARTER)
+    assert (flag.kind, flag.evidence) == ("empty", ["cell 3 is marked as exercise 'q99'"])
+    one_answer = result_for("y", exercises=[missing[0], passed_exercises()[0]])
+    assert find_flags({"y": one_answer}, {}, STARTER) == []
