@@ -154,6 +154,8 @@ def context(result: SubmissionResult) -> dict[str, Any]:
         "timings": [(k.replace("_", " "), timing(k, v)) for k, v in result.timings.items()],
         "output": result.output,
         "exercises": [_exercise_view(ex) for ex in result.exercises],
+        # The detailed sections: what needs work first, then the passed ones (collapsed), each in catalogue order.
+        "sections": sorted((_exercise_view(ex) for ex in result.exercises), key=lambda v: v["outcome"] == "passed"),
         "all_passed": bool(result.exercises) and all(ex.outcome is Outcome.PASSED for ex in result.exercises),
         "late": _late_view(result), "requests": _requests_view(result),
         "unreadable": _unreadable_view(result),
