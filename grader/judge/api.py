@@ -145,6 +145,23 @@ def library_names(submission, name: str, names) -> set[str]:
     return found
 
 
+AUTOGRAD_CALLS = {"backward", "grad", "vjp", "jvp", "jacobian", "hessian"}
+
+
+def asks_autograd(nodes) -> bool:
+    """Whether the code (the definitions :func:`code_of` found) really calls on autograd: ``x.backward()``,
+    ``torch.autograd.grad(...)`` or one of ``torch.autograd.functional``'s (``autograd.functional.jacobian``).
+    A variable or attribute that is merely *named* ``grad`` is not autograd at work."""
+    for n in walk_code(nodes):
+        if not (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+            continue
+        if n.func.attr == "backward":
+            return True
+        if n.func.attr in AUTOGRAD_CALLS and "autograd" in ast.unparse(n.func.value).split("."):
+            return True
+    return False
+
+
 def defined_name(node) -> str:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return node.name

@@ -5,7 +5,7 @@ import ast
 
 import torch
 
-from grader.judge.api import code_of, fail, points, property_case, type_name, walk_code
+from grader.judge.api import asks_autograd, code_of, fail, points, property_case, type_name
 from grader.judge.api import StudentError
 
 HINT = ("Accuracy only changes when an output crosses the threshold, so autograd finds a gradient of zero: "
@@ -112,8 +112,7 @@ def test_gradient_comes_from_autograd(submission):
     code = code_of(submission, "accuracy_and_grad")
     if not isinstance(code[0], ast.FunctionDef):
         fail("accuracy_and_grad should be a function defined with def", HINT)
-    names = {n.attr for n in walk_code(code) if isinstance(n, ast.Attribute)}  # a helper's backward() counts
-    if "backward" not in names and "grad" not in names:
+    if not asks_autograd(code):  # a helper's backward() counts; a gradient written into .grad does not
         fail("accuracy_and_grad never asks autograd for the gradient (no .backward(), no .grad, no "
              "torch.autograd.grad): writing down zeros assumes the answer; Q20 asks you to let autograd show it",
              HINT)
