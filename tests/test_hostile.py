@@ -145,6 +145,9 @@ WRONG_SHAPE = ("your code sent the grader a reply of the wrong shape ({}); did s
                "worker?")
 Q04_EDGES = "double_odds handles an empty list and a list with no odd numbers"
 TOO_BIG = CANNOT_ACCEPT + "a reply of {} bytes (the limit is 67108864 bytes)"
+Q04_HOW = "double_odds uses a list comprehension rather than a for loop with append"
+Q04_PUBLIC_HOW = "double_odds is written as a list comprehension"
+Q04_LOOP = "double_odds uses a for/while loop; Q4 asks for a list comprehension instead"
 Q08_SPEED = "paired_rmse is at least 20 times faster than a Python loop over the same pixels"
 ONLY_TIMES = re.compile(r"paired_rmse was only \d+\.\d times faster than a plain Python loop over the same pixels "
                         r"\(Q8 asks for at least 20 times\): .*")
@@ -296,6 +299,12 @@ ATTACKS = [
                                    "notebook (imported from a library?); Q24 asks you to write the batching, "
                                    "collating and shuffling yourself, in your own class DataLoader"),
         ("feedback", tampered(3, 3, "rebinds cls.__module__")))),
+    # One body shown to the checks of how it is written, another run: every definition of the name is read, the
+    # one the sandbox has bound first
+    Attack("rebound_in_if_true", "q04", 1.1429, Outcome.PARTIAL, (
+        ("case:" + Q04_HOW, Q04_LOOP), ("case:" + Q04_PUBLIC_HOW, "double_odds does not contain a list comprehension"))),
+    Attack("hidden_in_if_false", "q04", 1.1429, Outcome.PARTIAL, (
+        ("case:" + Q04_HOW, Q04_LOOP), ("case:" + Q04_PUBLIC_HOW, "double_odds does not contain a list comprehension"))),
     Attack("slowed_loop_baseline", "q08", 1.2857, Outcome.PARTIAL, (
         ("case:" + Q08_SPEED, ONLY_TIMES),
         ("feedback", tampered(5, 1, "rebinds math.sqrt in a module it did not define")))),

@@ -70,22 +70,51 @@ class Submission:
         return [c for c in self.cells if c.exercise == exercise_id]
 
     def definition(self, name: str) -> ast.AST | None:
-        """The last top-level ``def``/``class``/assignment of *name* in the submission (static, not run)."""
+        """The last module-level ``def``/``class``/assignment of *name* in the submission (static, not run):
+        at the top of a cell or inside its ``if``/``try``/``with``/loop blocks (``if True: def f(): ...`` binds
+        ``f`` as surely as a plain ``def``), never inside a function or class body."""
         found = None
         for cell in self.cells:
-            # A cell that never spells the name cannot define it, so it need not be parsed (most cells, for most
-            # names).  Python folds identifiers to NFKC, so a cell with other than ASCII in it is always parsed.
-            if name not in cell.source and cell.source.isascii():
-                continue
-            if cell.index not in self._trees:
-                self._trees[cell.index] = _parse(cell.source)
-            tree = self._trees[cell.index]
-            if tree is None:
-                continue
-            for node in tree.body:
-                if name in _defined_names(node):
-                    found = node
+            for node in self._bindings(cell, name):
+                found = node
         return found
+
+    def definition_at(self, cell_index: int, line: int, name: str) -> ast.AST | None:
+        """The module-level binding of *name* in cell *cell_index* that spans *line*: where the sandbox says the
+        function bound to *name* was defined."""
+        cell = next((c for c in self.cells if c.index == cell_index), None)
+        if cell is None:
+            return None
+        for node in self._bindings(cell, name):
+            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            if start <= line <= (node.end_lineno or node.lineno):
+                return node
+        return None
+
+    def _bindings(self, cell: Cell, name: str) -> list[ast.AST]:
+        # A cell that never spells the name cannot define it, so it need not be parsed (most cells, for most
+        # names).  Python folds identifiers to NFKC, so a cell with other than ASCII in it is always parsed.
+        if name not in cell.source and cell.source.isascii():
+            return []
+        if cell.index not in self._trees:
+            self._trees[cell.index] = _parse(cell.source)
+        tree = self._trees[cell.index]
+        return [] if tree is None else [node for node in _module_level(tree.body) if name in _defined_names(node)]
+
+
+def _module_level(body: list[ast.stmt]):
+    """Module-level statements in source order, descending into compound statements that do not open a scope."""
+    for node in body:
+        yield node
+        if isinstance(node, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith)):
+            yield from _module_level(node.body)
+            yield from _module_level(getattr(node, "orelse", []))
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            for block in (node.body, *[h.body for h in node.handlers], node.orelse, node.finalbody):
+                yield from _module_level(block)
+        elif type(node).__name__ == "Match":
+            for case in node.cases:
+                yield from _module_level(case.body)
 
 
 def load(path: str | Path, exercise_names: dict[str, list[str]] | None = None,

@@ -73,23 +73,32 @@ def _article(name: str) -> str:
     return f"{'an' if name[:1].lower() in 'aeio' or name.startswith('nd') else 'a'} {name}"
 
 
-def code_of(submission, name: str, depth: int = 4) -> list:
+def code_of(submission, name: str, depth: int = 4, alternatives: bool = True) -> list:
     """The top-level definition of *name* and of every top-level name it mentions, followed *depth* steps.
 
     What a "how is it written" check must look at: a loop moved into a helper, an alias (``relu = _mine``), a class
     whose ``__call__`` loops or an instance of one are all the student's code for *name*.  Static: nothing is run.
-    The definition of *name* itself comes first (``None`` when it has none); names defined nowhere at top level
-    (``torch``, builtins, parameters) are simply not followed."""
-    first = submission.definition(name)
-    found, seen, frontier = [first], {name}, [first]
+    The definition of *name* itself comes first (``None`` when it has none): the one bound in the sandbox when
+    the submission can say (``submission.definitions``), then the last one written if that is another, so a
+    conditional or repeated ``def`` cannot show one body to the check and run another.  Names defined nowhere at
+    module level (``torch``, builtins, parameters) are simply not followed.  A check that *forbids* something
+    (a loop, a library call) reads every alternative; one that *requires* something (a comprehension, a call to
+    autograd) passes ``alternatives=False`` and reads only what runs."""
+    def definitions(of: str) -> list:
+        many = getattr(submission, "definitions", None)
+        found = many(of) if many is not None else [submission.definition(of)]
+        return found if alternatives else found[:1]
+
+    found = definitions(name)
+    seen, frontier = {name}, list(found)
     for _ in range(depth):
         following = []
         for node in frontier:
             for used in sorted(global_names(node) - seen):
                 seen.add(used)
-                helper = submission.definition(used)
-                if helper is not None and all(helper is not f for f in found + following):
-                    following.append(helper)
+                for helper in definitions(used):
+                    if helper is not None and all(helper is not f for f in found + following):
+                        following.append(helper)
         found += following
         frontier = following
     return found

@@ -48,9 +48,10 @@ def test_is_a_comprehension_not_a_loop(submission):
     code = code_of(submission, "double_odds")
     if not isinstance(code[0], ast.FunctionDef):
         fail("double_odds should be a function defined with def", HINT)
-    nodes = walk_code(code)  # a loop moved into a helper is still the loop
+    nodes = walk_code(code)  # a loop moved into a helper, or into another definition of it, is still the loop
     if any(isinstance(n, (ast.For, ast.While)) for n in nodes):
         fail("double_odds uses a for/while loop; Q4 asks for a list comprehension instead", HINT)
+    nodes = walk_code(code_of(submission, "double_odds", alternatives=False))  # the comprehension must be in what runs
     if not any(isinstance(n, ast.ListComp) for n in nodes):
         if any(isinstance(n, ast.GeneratorExp) for n in nodes):
             fail("double_odds uses a generator expression; a list comprehension uses square brackets", HINT)

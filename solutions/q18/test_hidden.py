@@ -94,7 +94,7 @@ def test_constant_and_linear(submission):
 def test_uses_autograd(submission):
     """grad_at lets PyTorch's autograd compute the gradient (backward), not a derivative worked out by hand"""
     submission.call("grad_at", [0.0, 1.0], torch.tensor([1.0]))  # an unfinished function earns nothing here
-    code = code_of(submission, "grad_at")
+    code = code_of(submission, "grad_at", alternatives=False)
     if code[0] is None:
         fail("grad_at should be a function defined with def", HINT)
     if not asks_autograd(code):  # backward() called in a helper is autograd too; a variable named grad is not

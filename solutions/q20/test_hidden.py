@@ -109,7 +109,7 @@ def test_gradient_comes_from_autograd(submission):
     """the gradient is computed by autograd (backward or torch.autograd.grad), not written down"""
     preds, targets = unseen(8, False, 5)
     call(submission, preds, targets)  # a function that does not run earns nothing here
-    code = code_of(submission, "accuracy_and_grad")
+    code = code_of(submission, "accuracy_and_grad", alternatives=False)
     if not isinstance(code[0], ast.FunctionDef):
         fail("accuracy_and_grad should be a function defined with def", HINT)
     if not asks_autograd(code):  # a helper's backward() counts; a gradient written into .grad does not

@@ -181,3 +181,14 @@ def test_notebooks_can_load_the_sample_but_not_the_held_out_labels():
         assert s.call("shapes") == {"x_train": [10396, 28, 28], "y_train": [10396], "x_valid": [2000, 28, 28],
                                     "y_valid": [2000]}
         assert s.call("digits") == [3, 7]
+
+
+def test_the_sandbox_says_where_a_names_code_was_written_and_nothing_for_what_it_did_not_write():
+    with session_of("import torch\n",
+                    "x = 1\n\n@staticmethod\ndef f(a):\n    return a\n",
+                    "class Net:\n    k = 2\n\n    def __call__(self, x):\n        return x\nnet = Net()\ng = lambda v: v\n",
+                    "exp = torch.exp\n") as s:
+        s.start()
+        assert s.where(["f", "Net", "net", "g", "exp", "x", "nope"]) == {
+            "f": None,  # a staticmethod object, not a function: no hint, the source is read as written
+            "Net": (2, 4), "net": (2, 4), "g": (2, 7), "exp": None, "x": None, "nope": None}

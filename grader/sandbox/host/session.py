@@ -356,6 +356,18 @@ class Session:
                                "not a map of names to words); did something in it change the sandbox's worker?")
         return {n: found.get(n) for n in names}
 
+    def where(self, names) -> dict:
+        """Where the code bound to each name was written, as the sandbox says: (cell index, line) or None.  Only a
+        hint for reading the source (a reply of the wrong shape reads as no hint at all)."""
+        names = list(names)
+        found = self.request({"op": "where", "names": names})
+        out = {}
+        for n in names:
+            spot = found.get(n) if isinstance(found, dict) else None
+            ok = isinstance(spot, list) and len(spot) == 2 and all(type(v) is int for v in spot)
+            out[n] = tuple(spot) if ok else None
+        return out
+
     def call(self, name: str, *args, timeout: float | None = None, device: str | None = None, **kwargs):
         return self.request({"op": "call", "name": name, "args": list(args), "kwargs": kwargs,
                              "device": device}, timeout)

@@ -11,6 +11,7 @@ Protocol (frames as in ``wire.py``; requests on the descriptor given as argv[1],
   names it bound, among those its code spells), then ``{"event": "exec_done"}``.  The start event lets the
   grader tell which cell killed or hung the process.
 * ``{"op": "has", "names": [...]}`` -> ``{"ok": {name: kind-or-None}}``
+* ``{"op": "where", "names": [...]}`` -> ``{"ok": {name: [cell, line] or None}}``: where each name's code was written
 * ``{"op": "get", "name"}`` -> ``{"ok": value}`` (a variable's value, e.g. a multiple-choice answer)
 * ``{"op": "call", "name", "args", "kwargs", "device"}`` -> ``{"ok": value}`` or ``{"error": {...}}``
 * ``{"op": "put", "key", "value"}`` stores data for harness functions -> ``{"ok": None}``
@@ -113,6 +114,24 @@ def snapshot(ns: Namespace, names: list[str]) -> dict:
         return {}
 
 
+def defined_at(value) -> list | None:
+    """[cell index, line] where the code of a function, of a class's first method or of an instance's class was
+    written, when it was written in a cell; None otherwise.  A hint for the grader's reading of the source, which
+    then looks at that definition as well as at the last one written."""
+    try:
+        candidates = [value] if isinstance(value, types.FunctionType) else []
+        cls = value if isinstance(value, type) else type(value) if not candidates else None
+        if cls is not None:
+            candidates = [f for f in vars(cls).values() if isinstance(f, types.FunctionType)]
+        for fn in candidates:
+            code = fn.__code__
+            if code.co_filename.startswith("<cell ") and code.co_filename.endswith(">"):
+                return [int(code.co_filename[6:-1]), int(code.co_firstlineno)]
+    except BaseException:  # noqa: BLE001 - a hostile object: no hint, the source is read as written
+        return None
+    return None
+
+
 def kind_of(value) -> str:
     if isinstance(value, type):
         return "class"
@@ -163,6 +182,12 @@ def handle(ns: Namespace, request: dict, reply, harnesses: dict | None = None) -
         found = {}
         for name in request["names"]:
             found[name] = kind_of(ns.globals[name]) if name in ns.globals else None
+        reply({"ok": found})
+        return True
+    if op == "where":
+        found = {}
+        for name in request["names"]:
+            found[name] = defined_at(ns.globals.get(name))
         reply({"ok": found})
         return True
     if op == "get":
