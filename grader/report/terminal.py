@@ -269,18 +269,24 @@ def _table_note(result: SubmissionResult) -> str:
 
 
 def summary_table(results, reports) -> str:
-    """One line per submission: points per exercise (or, for a long catalogue, exercises passed), total, report."""
+    """One line per submission: points per exercise (or, for a long catalogue, exercises passed), total, report.
+    Every column is as wide as its widest cell, so long names and ids never run into each other."""
     ids = [ex.id for ex in results[0].exercises] if results else []
     wide = len(ids) <= 8
-    middle = " ".join(f"{i:>5}" for i in ids) if wide else f"{'passed':>9}"
-    lines = [f"{'submission':24} {middle} {'total':>9}  report"]
-    for result, report in zip(results, reports):
+    names = [clean(r.submission).replace("\n", " ") for r in results]
+    name_w = max([len("submission")] + [min(len(n), 40) for n in names])
+    widths = [max(5, len(i)) for i in ids]
+    totals = [f"{round(r.score, 2):g}/{r.max_score:g}" for r in results]
+    total_w = max([len("total")] + [len(t) for t in totals])
+    middle = " ".join(f"{i:>{w}}" for i, w in zip(ids, widths)) if wide else f"{'passed':>9}"
+    lines = [f"{'submission':{name_w}} {middle} {'total':>{total_w}}  report"]
+    for result, name, total, report in zip(results, names, totals, reports):
         if wide:
-            middle = " ".join(f"{ex.score:5.3g}" for ex in result.exercises)
+            middle = " ".join(f"{ex.score:{w}.3g}" for ex, w in zip(result.exercises, widths))
         else:
             done = sum(ex.outcome.value == "passed" for ex in result.exercises)
             middle = f"{f'{done}/{len(result.exercises)}':>9}"
-        total = f"{round(result.score, 2):g}/{result.max_score:g}"
         note = _table_note(result)
-        lines.append(f"{result.submission[:24]:24} {middle} {total:>9}  {report}" + (f"  ({note})" if note else ""))
+        shown = name if len(name) <= 40 else name[:39] + "…"
+        lines.append(f"{shown:{name_w}} {middle} {total:>{total_w}}  {report}" + (f"  ({note})" if note else ""))
     return "\n".join(lines)

@@ -146,3 +146,17 @@ def test_the_class_table_says_on_the_row_when_a_total_is_not_a_grade_of_the_work
     assert rows[1].endswith("c.html  (unreadable: nothing was graded)")
     assert rows[2].endswith("d.html  (grader error: regrade)")
     assert rows[3].endswith("e.html")
+
+
+def test_the_class_table_keeps_its_columns_apart_for_long_names_and_ids():
+    from grader.report.terminal import summary_table
+    from grader.results import CaseResult, ExerciseResult, Outcome, Visibility
+    ex = ExerciseResult(id="extra_exercise", title="t", kind="code", outcome=Outcome.PASSED, score=12.5,
+                        max_score=12.5, cases=[CaseResult("c", Outcome.PASSED, 1, 1, Visibility.PUBLIC)])
+    long = make_result(submission="maria-del-carmen_rodriguez-garcia_2024", exercises=[ex], score=12.5,
+                       max_score=1000)
+    short = make_result(submission="al", exercises=[ex], score=12.5, max_score=1000)
+    header, first, second = summary_table([long, short], ["a.html", "b.html"]).splitlines()
+    assert header.split() == ["submission", "extra_exercise", "total", "report"]
+    assert first.split() == ["maria-del-carmen_rodriguez-garcia_2024", "12.5", "12.5/1000", "a.html"]
+    assert first.index("a.html") == second.index("b.html") == header.index("report")  # one column, aligned
