@@ -344,7 +344,9 @@ ATTACKS = [
 ]
 # The attacks added with the budgets and the reply checks, also graded one by one, cold and warm (the batch forks
 # every sandbox warm).
-SINGLY = ["reply_wrong_shape", "events_wrong_shape", "sleep_under_limit", "many_globals", "gradebook.csv"]
+SINGLY = ["reply_wrong_shape", "events_wrong_shape", "sleep_under_limit", "many_globals", "gradebook.csv",
+          # the harness attacks: a cold sandbox and a warm fork both load the harnesses before the first cell
+          "patched_isgenerator", "patched_view_probe", "rewritten_module", "rebound_in_if_true"]
 HONEST = {"honest_q04": ("q04", 3.0), "honest_q09": ("q09", 2.0)}
 HONEST_Q04 = '''# %% exercise: q04
 def double_odds(nums):
