@@ -11,6 +11,7 @@ Each check is cheap and says what it saw, for the instructor:
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -101,6 +102,13 @@ def on_topic(tokens: list[str], vocabulary: set[str]) -> bool:
     return len(shared) >= TOPIC_SHARED and len(shared) >= TOPIC_SHARE * len(mine)
 
 
+@functools.lru_cache(maxsize=512)
+def _answer_triples(text: str) -> frozenset:
+    """An answer's word triples, read once per text: every answer of a submission is compared with every
+    other, so without this each is tokenised once per answer (32 times a submission)."""
+    return frozenset(_triples(words(prose(text)[0])))
+
+
 def duplicates(tokens: list[str], others: Mapping[str, str] | None, own: str | None) -> list[str]:
     """The other answer cells (by exercise id) whose text is largely this answer's."""
     if not others or len(tokens) < 6:
@@ -110,7 +118,7 @@ def duplicates(tokens: list[str], others: Mapping[str, str] | None, own: str | N
     for key, text in sorted(others.items()):
         if key == own or not text:
             continue
-        theirs = _triples(words(prose(text)[0]))
+        theirs = _answer_triples(text)
         if len(theirs) >= 4 and len(mine & theirs) / min(len(mine), len(theirs)) >= DUPLICATE:
             out.append(key)
     return out
