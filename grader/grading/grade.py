@@ -157,8 +157,9 @@ def _exercise_result(ex: Exercise, cases: list[CaseResult], artifacts: dict, ses
         feedback.append(f"the checks were stopped when your code had used up {stopped}; the calls into your code "
                         "after that were not made (is something in it much slower than it needs to be?)")
     # A cell of this exercise, or one of no exercise (it runs before every answer), that reaches for the machinery.
-    tampered = [f.describe() for f in reaches or () if f.exercise in (ex.id, None)]
-    result = scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts, tampering=tampered)
+    mine = [f for f in reaches or () if f.exercise in (ex.id, None)]
+    result = scoring.verdict(ex, runnable, written, feedback=feedback, artifacts=artifacts,
+                             tampering=[f.describe() for f in mine], held=any(f.machinery for f in mine))
     if stopped:
         result.outcome = Outcome.TIMEOUT  # whatever passed before keeps its points; the exercise is a timeout
     return result

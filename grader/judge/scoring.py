@@ -59,6 +59,19 @@ TAMPERED = ("not counted: this exercise's code reaches into the grader's machine
             "checks of how it works cannot be trusted")
 
 
+HELD = ("held for your instructor: this exercise's code reaches into the machinery the sandbox's replies are made "
+        "with (see the tampering note), so none of its checks can be trusted until a person has read it")
+
+
+def hold_all(cases: list[CaseResult]) -> None:
+    """Code that reaches frames, the collector, ``sys.modules`` or the sandbox's own modules could forge any reply,
+    core checks included: every case scores nothing until the instructor decides (an override restores it)."""
+    for case in cases:
+        if case.score > 0:
+            case.withheld = HELD
+        case.score = 0.0
+
+
 def forfeit_properties(cases: list[CaseResult]) -> None:
     """Code that reaches for frames, the collector or modules it did not define could forge how its answer
     looks to the checks that judge *how* (loops, views, speed, style): those property cases score nothing."""
@@ -71,15 +84,19 @@ def forfeit_properties(cases: list[CaseResult]) -> None:
 
 def verdict(ex: Exercise, runnable: list[CaseResult], written: CaseResult | None = None, *,
             feedback: list[str] | None = None, artifacts: dict | None = None,
-            tampering: list[str] | None = None) -> ExerciseResult:
+            tampering: list[str] | None = None, held: bool = False) -> ExerciseResult:
     """*runnable* (code and choice cases, relative weights) and the *written* case (or None where it was not
     read) as one exercise's result, worth at most its points; property cases count only once the core ones do
-    (:func:`withhold_properties`), and not at all where the exercise's code tampers (:func:`forfeit_properties`)."""
+    (:func:`withhold_properties`), and not at all where the exercise's code tampers (:func:`forfeit_properties`);
+    where it reaches the machinery replies are made with, nothing counts until a person has read it (*held*)."""
     cases = scaled(list(runnable), ex.points)
     withheld = withhold_properties(ex, cases)
     if tampering:
         forfeit_properties(cases)
         feedback = [*(feedback or []), *(f"tampering: {line}; {TAMPERED.split(': ', 1)[1]}" for line in tampering)]
+    if held:
+        hold_all(cases)
+        feedback = [*(feedback or []), HELD[0].upper() + HELD[1:]]
     runnable_outcome = ExerciseResult.summarise(cases)[0] if cases else Outcome.MISSING
     max_score = ex.points
     if written is not None:

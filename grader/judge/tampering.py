@@ -37,6 +37,9 @@ class Finding:
     line: int
     exercise: str | None
     what: str
+    # Reaches the machinery replies are made with (frames, the collector, sys.modules, the sandbox's own modules):
+    # from there any reply can be forged, so nothing its exercise earned can be trusted, not only how it works.
+    machinery: bool = False
 
     def describe(self) -> str:
         return f"cell {self.cell}, line {self.line}: {self.what}"
@@ -55,44 +58,46 @@ def scan(cells) -> list[Finding]:
     for _cell, tree in trees:
         modules.update(_imported_modules(tree))
         defined |= _defined_names(tree)
-    return [Finding(cell.index, line, cell.exercise, what) for cell, tree in trees
-            for line, what in _in_tree(tree, modules, defined)]
+    return [Finding(cell.index, line, cell.exercise, what, machinery) for cell, tree in trees
+            for line, what, machinery in _in_tree(tree, modules, defined)]
 
 
-def _in_tree(tree: ast.AST, modules: dict[str, str], defined: set[str]) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
+def _in_tree(tree: ast.AST, modules: dict[str, str], defined: set[str]) -> list[tuple[int, str, bool]]:
+    """(line, what was done, whether it reaches the machinery replies are made with) for every finding."""
+    out: list[tuple[int, str, bool]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in FRAME_ATTRIBUTES:
-            out.append((node.lineno, f"reaches into interpreter internals (.{node.attr})"))
+            out.append((node.lineno, f"reaches into interpreter internals (.{node.attr})", True))
         elif isinstance(node, ast.Call):
             target = _dotted(node.func, modules)
             if target in FRAME_CALLS:
-                out.append((node.lineno, f"calls {'.'.join(target)}(), which hands out frames or live objects"))
+                out.append((node.lineno, f"calls {'.'.join(target)}(), which hands out frames or live objects", True))
             elif target and len(target) == 1 and target[0] in DYNAMIC_LOOKUPS and target[0] not in defined \
                     and not (target[0] == "vars" and node.args):
                 out.append((node.lineno, f"calls {target[0]}(), which finds code or names at run time, where "
-                                         "reading the source cannot follow"))
+                                         "reading the source cannot follow", False))
             elif target and target[-1] in ("setattr", "delattr") and len(target) == 1 and node.args:
                 owner = node.args[0]
                 if _is_foreign(owner, modules, defined) or _names_identity(node.args[1:2]):
-                    out.append((node.lineno, f"{target[-1]}() on {ast.unparse(owner)[:40]}, which it did not define"))
+                    out.append((node.lineno, f"{target[-1]}() on {ast.unparse(owner)[:40]}, which it did not define",
+                                False))
         elif isinstance(node, ast.Subscript) and _dotted(node.value, modules) == ("sys", "modules"):
-            out.append((node.lineno, "looks modules up in sys.modules"))
+            out.append((node.lineno, "looks modules up in sys.modules", True))
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for name in names:
                 if name.split(".")[0] in MODULES_REACHED:
-                    out.append((node.lineno, f"imports {name}"))
+                    out.append((node.lineno, f"imports {name}", True))
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:
                 for part in ast.walk(target):
                     if isinstance(part, ast.Attribute) and isinstance(part.ctx, (ast.Store, ast.Del)):
                         if part.attr in IDENTITY:
-                            out.append((part.lineno, f"rebinds {ast.unparse(part)[:60]}"))
+                            out.append((part.lineno, f"rebinds {ast.unparse(part)[:60]}", False))
                         elif _is_foreign(part.value, modules, defined):
                             out.append((part.lineno, f"rebinds {ast.unparse(part)[:60]} in a module it did not "
-                                                     "define"))
+                                                     "define", False))
     return sorted(set(out))
 
 

@@ -41,9 +41,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from grader.judge.scoring import HELD
 from grader.results import LOAD_ERROR_CASE, Outcome, SubmissionResult
 from grader.review.similarity import Pair, similar_pairs
 
+HELD_LINE = HELD[0].upper() + HELD[1:30]  # how an exercise's feedback says it is held
 KINDS = ("grader", "unreadable", "empty", "tampering", "timeout", "sandbox", "similar", "perfect")
 TITLES = {"grader": "Grader errors", "unreadable": "Unreadable files", "empty": "Nothing answered",
           "tampering": "Code that reaches into the grader", "timeout": "Timeouts",
@@ -133,8 +135,12 @@ def _tampering_flag(student: str, result: SubmissionResult) -> Flag | None:
     if not evidence:
         return None
     touched = sorted({ex.id for ex in result.exercises if ex.tampering})
+    held = sorted({ex.id for ex in result.exercises if any(line.startswith(HELD_LINE) for line in ex.feedback)})
     summary = (f"Code that reaches into the grader's machinery ({', '.join(touched)}): those exercises earned no "
                "points for how their answers work; read the lines before trusting the rest.")
+    if held:
+        summary += (f" {', '.join(held)} reach{'es' if len(held) == 1 else ''} the machinery the sandbox's replies "
+                    "are made with and earned nothing until you read them (an override restores their points).")
     return Flag(student, "tampering", summary, _unique(evidence))
 
 

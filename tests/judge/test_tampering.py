@@ -93,3 +93,28 @@ def test_a_tampering_exercise_keeps_its_core_points_loses_its_how_points_and_is_
     assert any(line.startswith("tampering: cell 1, line 1: rebinds inspect.isgenerator") for line in ex.feedback)
     flags = find_flags({"forger": result}, {}, "")
     assert [f.kind for f in flags] == ["tampering"] and "q04: cell 1, line 1" in flags[0].evidence[0]
+
+
+@pytest.mark.timeout(600)
+def test_an_exercise_that_reaches_the_reply_machinery_is_held_whole_until_a_person_reads_it(make_script):
+    from grader.config import load_settings
+    from grader.grading.grade import grade
+    from grader.review.flags import find_flags
+
+    script = make_script("import sys\n"
+                         "def double_odds(nums):\n    sys._getframe(0)\n"
+                         "    return [2 * n for n in nums if n % 2 == 1]\n", "reacher.py")
+    result = grade(script, load_settings(timeout=30), exercise_ids=["q04"])
+    ex = result.exercise("q04")
+    written = [c for c in ex.cases if c.name == "written answer"]
+    code = [c for c in ex.cases if c.name != "written answer"]
+    assert ex.score == 0 and code and all(c.score == 0 for c in code)
+    assert any("held for your instructor" in c.withheld for c in code if c.outcome.value == "passed")
+    assert written and ex.feedback[-1].startswith("Held for your instructor")
+    (flag,) = find_flags({"reacher": result}, {}, "")
+    assert flag.kind == "tampering" and "q04 reaches the machinery" in flag.summary
+
+
+def test_machinery_and_rebinding_are_told_apart():
+    found = scan([Cell(0, "import sys\nf = sys._getframe(1)\nimport inspect\ninspect.isgenerator = len\n")])
+    assert [(f.line, f.machinery) for f in found] == [(2, True), (4, False)]
