@@ -37,7 +37,8 @@ DESCRIPTIONS = {
              "cells the grader could not attribute.",
     "tampering": "Code that reaches for interpreter frames, the garbage collector, the sandbox's own modules or "
                  "rebinds library functions it did not define. No chapter answer needs that; the exercises it "
-                 "touches earned no points for how their answers work.",
+                 "touches earned no points for how their answers work, and those that reach the machinery the "
+                 "sandbox's replies are made with are held at 0 until you read them (an override restores them).",
     "timeout": "Code that ran out of time: an endless loop, or slow but honest code on a busy machine.",
     "sandbox": "Submissions that hit a limit of the sandbox (memory, output, a crash); points may have been lost "
                "to the limit rather than to a mistake.",
