@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 
 from grader.intake.submission import Cell, Submission
-from grader.judge.api import code_of, find_in_code, global_names
+from grader.judge.static import code_of, find_in_code, global_names
 
 
 def submission_of(*sources) -> Submission:
