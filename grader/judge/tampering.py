@@ -25,7 +25,12 @@ FRAME_CALLS = {("sys", "_getframe"), ("inspect", "currentframe"), ("inspect", "s
                ("sys", "_current_frames"), ("threading", "settrace")}
 # Builtins that find code or names at run time, past what reading the source can follow (globals()["_by" + "x"]).
 DYNAMIC_LOOKUPS = {"globals", "vars", "eval", "exec", "compile", "__import__"}
-MODULES_REACHED = {"gc", "ctypes", "importlib", "worker", "wire", "zygote", "walls", "harness", "_testcapi"}
+# Modules with no honest use in a chapter answer: the sandbox's own, and raw memory access.  (``gc`` and
+# ``importlib`` are imported by honest notebooks, ``gc.collect()`` to free memory, ``importlib.reload`` after
+# editing a helper file: what gives objects away is their calls, below and in FRAME_CALLS.)
+MODULES_REACHED = {"ctypes", "worker", "wire", "zygote", "walls", "harness", "_testcapi"}
+HANDED_OUT = {"gc": {"get_objects", "get_referrers", "get_referents"}, "sys": {"_getframe", "_current_frames"},
+              "inspect": {"currentframe", "stack", "getouterframes", "trace"}}
 # Rebinding these on anything makes an object lie about what it is.
 IDENTITY = {"__module__", "__class__", "__qualname__", "__name__", "__code__", "__dict__", "__bases__", "__mro__",
             "__defaults__", "__kwdefaults__", "__call__", "__eq__", "__hash__", "__instancecheck__"}
@@ -72,6 +77,9 @@ def _in_tree(tree: ast.AST, modules: dict[str, str], defined: set[str]) -> list[
             target = _dotted(node.func, modules)
             if target in FRAME_CALLS:
                 out.append((node.lineno, f"calls {'.'.join(target)}(), which hands out frames or live objects", True))
+            elif target in (("importlib", "import_module"), ("__import__",)) and "__import__" not in defined:
+                out.append((node.lineno, f"calls {'.'.join(target)}(), which imports a module named at run time "
+                                         "(the sandbox's own, perhaps)", True))
             elif target and len(target) == 1 and target[0] in DYNAMIC_LOOKUPS and target[0] not in defined \
                     and not (target[0] == "vars" and node.args):
                 out.append((node.lineno, f"calls {target[0]}(), which finds code or names at run time, where "
@@ -88,6 +96,11 @@ def _in_tree(tree: ast.AST, modules: dict[str, str], defined: set[str]) -> list[
             for name in names:
                 if name.split(".")[0] in MODULES_REACHED:
                     out.append((node.lineno, f"imports {name}", True))
+            if isinstance(node, ast.ImportFrom) and (node.module or "") in HANDED_OUT:
+                for alias in node.names:
+                    if alias.name in HANDED_OUT[node.module] or alias.name == "*":
+                        out.append((node.lineno, f"imports {node.module}.{alias.name}, which hands out frames or "
+                                                 "live objects", True))
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:

@@ -30,8 +30,11 @@ def findings(*sources: str) -> list[str]:
     ("def peek(fn):\n    return fn.__globals__\n", "(.__globals__)"),
     ("def f(a):\n    return globals()['_slow' + '_loop'](a)\n", "calls globals(), which finds code or names"),
     ("x = eval('1 + 1')\n", "calls eval()"),
-    ("import gc\n", "imports gc"),
-    ("from gc import get_objects\n", "imports gc"),
+    ("import gc\nfound = gc.get_objects()\n", "calls gc.get_objects()"),
+    ("from gc import get_objects\n", "imports gc.get_objects"),
+    ("import ctypes\n", "imports ctypes"),
+    ("import importlib\nw = importlib.import_module('wi' + 're')\n", "calls importlib.import_module()"),
+    ("w = __import__('wire')\n", "calls __import__(), which imports a module named at run time"),
     ("import sys\nh = sys.modules['harness']\n", "looks modules up in sys.modules"),
     ("import inspect\ninspect.isgenerator = lambda obj: True\n", "rebinds inspect.isgenerator"),
     ("import torch.utils.data as tud\ntud.DataLoader.__module__ = '__main__'\n", "rebinds tud.DataLoader.__module__"),
@@ -56,6 +59,8 @@ def test_a_module_imported_in_one_cell_is_the_same_module_in_the_next():
     "def batches(xs, bs):\n    for start in range(0, len(xs), bs):\n        yield xs[start:start + bs]\n",
     "import numpy as np\nnp.random.seed(0)\nx = np.arange(3)\n",
     "class Learner:\n    def state(self):\n        return vars(self)\n",  # vars of its own object
+    "import gc\nimport torch\ngc.collect()\n",  # freeing memory, as deep-learning notebooks do
+    "import importlib\nimport helpers\nimportlib.reload(helpers)\n",  # after editing a helper file
 ])
 def test_honest_code_is_left_alone(source):
     assert findings(source) == []
