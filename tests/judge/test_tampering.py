@@ -123,3 +123,13 @@ def test_an_exercise_that_reaches_the_reply_machinery_is_held_whole_until_a_pers
 def test_machinery_and_rebinding_are_told_apart():
     found = scan([Cell(0, "import sys\nf = sys._getframe(1)\nimport inspect\ninspect.isgenerator = len\n")])
     assert [(f.line, f.machinery) for f in found] == [(2, True), (4, False)]
+
+
+CHAPTER = REPO_ROOT.parent / "shared" / "seeds" / "04_mnist_basics.ipynb"
+
+
+@pytest.mark.skipif(not CHAPTER.is_file(), reason="the chapter notebook is not next to the project here")
+def test_the_chapters_own_code_is_never_flagged():
+    # what learners copy from the book: 137 cells of it, imports, plotting, training loops and all
+    cells = load(CHAPTER).cells
+    assert len(cells) > 100 and scan(cells) == []
