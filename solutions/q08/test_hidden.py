@@ -163,9 +163,9 @@ class Timer:
         outputs = expect_tensor(outputs, "paired_rmse's outputs could not be read", HINT)
         if tuple(outputs.shape) != (calls, n) or not torch.allclose(
                 outputs.double(), touched_reference(self.a, self.b, at, to), rtol=1e-4, atol=1e-6):
-            fail("paired_rmse did not give the right distances on every one of the timed calls (each on images "
-                 "with one pixel changed since the call before): it should compute every answer from the images "
-                 "it is given", HINT)
+            fail("paired_rmse did not give the right distances on every one of the timed calls (each gets the "
+                 "images with one pixel changed, a different one each time): it should compute every answer from "
+                 "the images it is given, and leave them as they were", HINT)
         return elapsed / calls
 
     def calls_for(self, seconds: float) -> int:
@@ -176,7 +176,7 @@ class Timer:
             each = self.per_call(calls)
             if each * calls >= seconds or calls >= MAX_CALLS:
                 return calls
-            calls = min(MAX_CALLS, max(calls * 2, int(seconds / each * 1.2)))
+            calls = min(MAX_CALLS, max(calls * 2, int(seconds / max(each, 1e-7) * 1.2)))
 
 
 def speedup(submission, a, b) -> tuple[float, float]:
