@@ -15,15 +15,13 @@ import shutil
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 
 import pytest
 from click.testing import CliRunner
 
-from report.test_report_browser import ARTIFACTS, CHROMIUM, PHONE, DESKTOP, audit, png_facts, problems  # noqa: I001
-import playwright.sync_api as sync_api  # noqa: E402 - after the module above skipped without a browser
-
-from desk_factories import EVIL, grade_class  # noqa: E402
+from browser_support import (ARTIFACTS, DESKTOP, PHONE, Guard, audit, browser,  # noqa: F401 - browser is a fixture;
+                             png_facts, problems)  # importing it skips this module without a browser
+from desk_factories import EVIL, grade_class
 from grader.cli import main  # noqa: E402
 from grader.config import load_settings  # noqa: E402
 from grader.grading.store import Gradebook  # noqa: E402
@@ -59,24 +57,6 @@ def decisions(desk, student=None):
     book, store = store_of(desk)
     with book:
         return list(reversed(store.history(student)))
-
-
-@dataclass
-class Guard:
-    blocked: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-
-    def clean(self) -> bool:
-        return not (self.blocked or self.console_errors or self.page_errors)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
