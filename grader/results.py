@@ -153,6 +153,15 @@ class SubmissionResult:
             return Outcome.PASSED
         return Outcome.PARTIAL if self.score > 0 else Outcome.FAILED
 
+    @property
+    def load_error(self) -> CaseResult | None:
+        """The case saying the file could not be read, when that is why nothing in it was graded (every case is
+        one), else None: what the flags, the progress line, the reports and the class table all go by."""
+        cases = [c for ex in self.exercises for c in ex.cases]
+        if cases and all(c.name == LOAD_ERROR_CASE and c.outcome is Outcome.ERROR for c in cases):
+            return cases[0]
+        return None
+
     def exercise(self, exercise_id: str) -> ExerciseResult:
         for ex in self.exercises:
             if ex.id == exercise_id:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from grader.results import LOAD_ERROR_CASE, Outcome, SubmissionResult
+from grader.results import Outcome, SubmissionResult
 
 WIDTH = 28
 
@@ -18,9 +18,8 @@ def trouble(result: SubmissionResult) -> str | None:
     """Why a submission needs a look, in a few words, or None when it was graded normally."""
     if result.grader_errors:
         return "grader error: " + result.grader_errors[0].splitlines()[0][:120]
-    unreadable = [c for ex in result.exercises for c in ex.cases if c.name == LOAD_ERROR_CASE]
-    if unreadable:
-        return "unreadable: " + unreadable[0].message[:120]
+    if result.load_error is not None:
+        return "unreadable: " + result.load_error.message[:120]
     if result.incidents:
         first = result.incidents[0]
         more = f" (+{len(result.incidents) - 1} more)" if len(result.incidents) > 1 else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from grader.results import LOAD_ERROR_CASE, CaseResult, ExerciseResult, Outcome, SubmissionResult, Visibility
+from grader.results import CaseResult, ExerciseResult, SubmissionResult, Visibility
 
 from .plots import fmt_number
 from .terminal import percent, points
@@ -73,10 +73,7 @@ def headline(case: CaseResult) -> str:
 
 def load_error(result: SubmissionResult) -> CaseResult | None:
     """The case that says the notebook could not be read, when that is why nothing was graded."""
-    cases = [c for ex in result.exercises for c in ex.cases]
-    if cases and all(c.name == LOAD_ERROR_CASE and c.outcome is Outcome.ERROR for c in cases):
-        return cases[0]
-    return None
+    return result.load_error
 
 
 def grader_error_lines(errors: list[str]) -> list[str]:

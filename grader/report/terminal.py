@@ -259,9 +259,7 @@ def render_terminal(result: SubmissionResult, verbose: bool = False, color: bool
 
 def _table_note(result: SubmissionResult) -> str:
     """Why a row's total is not a grade of the student's work, when it is not: said on the row itself."""
-    from grader.report.student_text import load_error
-
-    if load_error(result) is not None:
+    if result.load_error is not None:
         return "unreadable: nothing was graded"
     if result.grader_errors:
         return "grader error: regrade"

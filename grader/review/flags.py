@@ -42,7 +42,7 @@ import math
 from dataclasses import dataclass, field
 
 from grader.judge.scoring import HELD
-from grader.results import LOAD_ERROR_CASE, Outcome, SubmissionResult
+from grader.results import Outcome, SubmissionResult
 from grader.review.similarity import Pair, similar_pairs
 
 HELD_LINE = HELD[0].upper() + HELD[1:30]  # how an exercise's feedback says it is held
@@ -105,23 +105,19 @@ def _grader_flag(student: str, result: SubmissionResult) -> Flag | None:
     return Flag(student, "grader", summary, _unique([_short(e) for e in result.grader_errors]))
 
 
-def _unreadable(result: SubmissionResult) -> list:
-    return [c for ex in result.exercises for c in ex.cases if c.name == LOAD_ERROR_CASE]
-
-
 def _unreadable_flag(student: str, result: SubmissionResult) -> Flag | None:
-    cases = _unreadable(result)
-    if not cases:
+    case = result.load_error
+    if case is None:
         return None
     summary = ("The file could not be read, so nothing in it was graded and it scored 0: ask the student for a "
                "readable copy (or fix the file) and regrade.")
-    return Flag(student, "unreadable", summary, _unique([_short(c.message) for c in cases]))
+    return Flag(student, "unreadable", summary, [_short(case.message)])
 
 
 def _empty_flag(student: str, result: SubmissionResult) -> Flag | None:
     """Every exercise missing while nothing went wrong running the file: a cell that crashed or hung explains its
     own missing answers (and has its own flag), so only a file that ran cleanly and answered nothing is empty."""
-    if not result.exercises or _unreadable(result) or result.incidents or any(
+    if not result.exercises or result.load_error or result.incidents or any(
             ex.outcome is not Outcome.MISSING or ex.feedback for ex in result.exercises):
         return None
     summary = ("No exercise was answered: the starter as handed out, the wrong file, or answers in cells the "
